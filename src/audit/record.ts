@@ -1,0 +1,31 @@
+import type { Executor } from "../db/client.ts";
+import { auditEvents } from "../db/schema/audit.ts";
+
+export type Actor =
+  | { kind: "staff"; staffId: string; ip: string | undefined }
+  | { kind: "system"; name: string }
+  | { kind: "job"; name: string };
+
+export interface AuditEntry {
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  officeCode?: string | undefined;
+  /** Ids, codes and counts only: never a name, an address or a file number in clear. */
+  details?: Record<string, unknown>;
+}
+
+/** Appends one audit event; call it inside the transaction that makes the change it records. */
+export async function recordAudit(tx: Executor, actor: Actor, at: Date, entry: AuditEntry): Promise<void> {
+  await tx.insert(auditEvents).values({
+    at,
+    actorKind: actor.kind,
+    actorId: actor.kind === "staff" ? actor.staffId : actor.name,
+    action: entry.action,
+    subjectType: entry.subjectType,
+    subjectId: entry.subjectId,
+    officeCode: entry.officeCode ?? null,
+    ip: actor.kind === "staff" ? (actor.ip ?? null) : null,
+    details: entry.details ?? {},
+  });
+}

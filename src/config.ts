@@ -1,0 +1,66 @@
+import path from "node:path";
+import { z } from "zod";
+
+// One place reads the environment; everything else receives a Config.
+const EnvSchema = z.object({
+  HOST: z.string().default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATA_DIR: z.string().default("./data"),
+  DATABASE_URL: z.string().url().optional(),
+  PUBLIC_URL: z.string().url().optional(),
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  // Staff accounts are matched on this claim of the ID token.
+  OIDC_SUBJECT_CLAIM: z.string().default("sub"),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // Development tools (/dev: clock, identity provider) are on only when no external identity provider is set.
+  DEV_TOOLS: z.enum(["auto", "on", "off"]).default("auto"),
+});
+
+export type Config = {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  /** Base URL people reach the app on; derived from HOST:PORT when unset. */
+  publicUrl: string | undefined;
+  oidc: { issuer: string; clientId: string; clientSecret: string | undefined; subjectClaim: string } | undefined;
+  sessionTtlHours: number;
+  logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
+  devTools: boolean;
+};
+
+export class ConfigError extends Error {}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  if (e.OIDC_ISSUER && !e.OIDC_CLIENT_ID) {
+    throw new ConfigError("Invalid configuration:\n  OIDC_CLIENT_ID: required when OIDC_ISSUER is set");
+  }
+  const oidc = e.OIDC_ISSUER
+    ? {
+        issuer: e.OIDC_ISSUER,
+        clientId: e.OIDC_CLIENT_ID ?? "",
+        clientSecret: e.OIDC_CLIENT_SECRET,
+        subjectClaim: e.OIDC_SUBJECT_CLAIM,
+      }
+    : undefined;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ""),
+    oidc,
+    sessionTtlHours: e.SESSION_TTL_HOURS,
+    logLevel: e.LOG_LEVEL,
+    devTools: e.DEV_TOOLS === "on" || (e.DEV_TOOLS === "auto" && !oidc),
+  };
+}

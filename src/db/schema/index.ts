@@ -1,0 +1,3 @@
+export * from "./audit.ts";
+export * from "./files.ts";
+export * from "./offices.ts";
