@@ -26,7 +26,9 @@ export type Config = {
   databaseUrl: string | undefined;
   /** Base URL people reach the app on; derived from HOST:PORT when unset. */
   publicUrl: string | undefined;
-  oidc: { issuer: string; clientId: string; clientSecret: string | undefined; subjectClaim: string } | undefined;
+  oidc:
+    | { issuer: string; clientId: string; clientSecret: string | undefined; subjectClaim: string }
+    | undefined;
   sessionTtlHours: number;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   devTools: boolean;

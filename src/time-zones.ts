@@ -12,7 +12,14 @@ function offsetMinutesAt(utcMs: number, timeZone: string): number {
     second: "2-digit",
   }).formatToParts(new Date(utcMs));
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+  const asUtc = Date.UTC(
+    get("year"),
+    get("month") - 1,
+    get("day"),
+    get("hour"),
+    get("minute"),
+    get("second"),
+  );
   return Math.round((asUtc - Math.floor(utcMs / 1000) * 1000) / 60000);
 }
 
@@ -23,10 +30,20 @@ function offsetMinutesAt(utcMs: number, timeZone: string): number {
 export function wallTimeToInstant(wall: string, timeZone: string): Date | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(wall);
   if (!m) return undefined;
-  const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
+  const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  // Date.UTC reads years 0-99 as 1900-1999; no address was ever provided before 1900 anyway.
+  if (y < 1900) return undefined;
   const naive = Date.UTC(y, mo - 1, d, h, mi, s);
   const check = new Date(naive);
-  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return undefined;
+  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || s > 59)
+    return undefined;
   // Two passes settle the offset on both sides of a DST change.
   let utc = naive - offsetMinutesAt(naive, timeZone) * 60000;
   utc = naive - offsetMinutesAt(utc, timeZone) * 60000;

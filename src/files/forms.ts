@@ -12,10 +12,15 @@ export const fileNumberPrefixPattern = /^[A-Z]\d{0,9}$/;
 
 // Deliberately stricter than RFC 5322: an address we will later put in an SMTP envelope must be plain
 // ASCII local@domain with a dotted domain, no spaces, no quoted parts, no comments.
-const emailPattern = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const emailPattern =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 export function isValidEmail(s: string): boolean {
-  return s.length <= 254 && emailPattern.test(s) && !s.includes("..") && (s.split("@")[0]?.length ?? 0) <= 64;
+  if (s.length > 254 || !emailPattern.test(s) || s.includes("..")) return false;
+  const [local = "", domain = ""] = s.split("@");
+  const tld = domain.slice(domain.lastIndexOf(".") + 1);
+  // RFC 5321: no dot at either end of the local part. Top-level domains are letters, two or more.
+  return local.length <= 64 && !local.startsWith(".") && !local.endsWith(".") && /^[A-Za-z]{2,63}$/.test(tld);
 }
 
 const text = z.string().trim();

@@ -1,4 +1,12 @@
-import type { ContactKind, ContactPoint, ContactSource, FileParties, Party, PartyId, RepresentationEvent } from "./model.ts";
+import type {
+  ContactKind,
+  ContactPoint,
+  ContactSource,
+  FileParties,
+  Party,
+  PartyId,
+  RepresentationEvent,
+} from "./model.ts";
 
 // Pure rules of consent and routing (SPEC C-1..C-4). No I/O, no clock: every answer is for an instant.
 
@@ -8,7 +16,6 @@ export const emailConsentSources: readonly ContactSource[] = ["application-form"
 export function isEmailConsent(point: Pick<ContactPoint, "kind" | "source">): boolean {
   return point.kind === "email" && emailConsentSources.includes(point.source);
 }
-
 
 function isBefore(a: { at: Date; seq: number }, b: { at: Date; seq: number }): boolean {
   const d = a.at.getTime() - b.at.getTime();
@@ -58,9 +65,12 @@ export function representationAt(
   let latest: RepresentationEvent | undefined;
   for (const e of events) {
     if (e.effectiveAt.getTime() > at.getTime()) continue;
-    if (!latest || isBefore({ at: latest.effectiveAt, seq: latest.seq }, { at: e.effectiveAt, seq: e.seq })) latest = e;
+    if (!latest || isBefore({ at: latest.effectiveAt, seq: latest.seq }, { at: e.effectiveAt, seq: e.seq }))
+      latest = e;
   }
-  return latest?.kind === "declared" ? { representativeId: latest.representativeId, since: latest.effectiveAt } : undefined;
+  return latest?.kind === "declared"
+    ? { representativeId: latest.representativeId, since: latest.effectiveAt }
+    : undefined;
 }
 
 export type RoutingReason =
@@ -97,7 +107,14 @@ export function routeCorrespondence(file: FileParties, at: Date): Routing {
     ? file.representatives.find((r) => r.id === representation.representativeId)
     : undefined;
   if (representation && representative) {
-    return routeTo(file, representative, at, "representative-email", "representative-post", representation.since);
+    return routeTo(
+      file,
+      representative,
+      at,
+      "representative-email",
+      "representative-post",
+      representation.since,
+    );
   }
   return routeTo(file, file.applicant, at, "applicant-email", "applicant-post", undefined);
 }
@@ -112,11 +129,25 @@ function routeTo(
 ): Routing {
   const email = contactPointAt(file.contactPoints, recipient.id, "email", at);
   if (email && isEmailConsent(email)) {
-    return { channel: "email", reason: byEmail, recipient, address: email.value, contactPoint: email, representedSince };
+    return {
+      channel: "email",
+      reason: byEmail,
+      recipient,
+      address: email.value,
+      contactPoint: email,
+      representedSince,
+    };
   }
   const postal = contactPointAt(file.contactPoints, recipient.id, "postal", at);
   if (postal) {
-    return { channel: "post", reason: byPost, recipient, address: postal.value, contactPoint: postal, representedSince };
+    return {
+      channel: "post",
+      reason: byPost,
+      recipient,
+      address: postal.value,
+      contactPoint: postal,
+      representedSince,
+    };
   }
   return { channel: "none", reason: "no-address", recipient, representedSince };
 }
@@ -128,7 +159,8 @@ export function emailConsentAt(
   at: Date,
 ): { consented: true; source: ContactSource; since: Date } | { consented: false } {
   const email = contactPointAt(file.contactPoints, partyId, "email", at);
-  if (email && isEmailConsent(email)) return { consented: true, source: email.source, since: email.providedAt };
+  if (email && isEmailConsent(email))
+    return { consented: true, source: email.source, since: email.providedAt };
   return { consented: false };
 }
 

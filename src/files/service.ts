@@ -2,7 +2,14 @@ import { randomUUID } from "node:crypto";
 import { type Actor, recordAudit } from "../audit/record.ts";
 import type { Clock } from "../clock.ts";
 import type { Executor } from "../db/client.ts";
-import { applicationStatuses, contactPoints, contactSources, languages, parties, representations } from "../db/schema/files.ts";
+import {
+  applicationStatuses,
+  contactPoints,
+  contactSources,
+  languages,
+  parties,
+  representations,
+} from "../db/schema/files.ts";
 import { AppError } from "../errors.ts";
 import { canReadFilesOf, canRecordOnFilesOf, type Posting, readableOffices } from "./access.ts";
 import {
@@ -14,7 +21,7 @@ import {
   WithdrawalFormSchema,
 } from "./forms.ts";
 import type { FileParties, OfficeCode, PartyId, StaffId } from "./model.ts";
-import { representationAt, type Routing, routeCorrespondence } from "./rules.ts";
+import { type Routing, representationAt, routeCorrespondence } from "./rules.ts";
 import {
   type ApplicationRow,
   findApplicationByNumber,
@@ -80,8 +87,11 @@ export interface FileView {
 
 /** Opens a file for a person; another office's file is indistinguishable from one that does not exist. */
 export async function openFile(deps: Deps, staff: StaffContext, number: string): Promise<FileView> {
-  const application = fileNumberPattern.test(number) ? await findApplicationByNumber(deps.db, number) : undefined;
-  if (!application || !canReadFilesOf(staff.postings, application.officeCode)) throw new AppError("NOT_FOUND");
+  const application = fileNumberPattern.test(number)
+    ? await findApplicationByNumber(deps.db, number)
+    : undefined;
+  if (!application || !canReadFilesOf(staff.postings, application.officeCode))
+    throw new AppError("NOT_FOUND");
   const [office, fileParties] = await Promise.all([
     findOffice(deps.db, application.officeCode),
     loadFileParties(deps.db, application.id),
@@ -113,7 +123,12 @@ export async function recordContactPoint(deps: Deps, staff: StaffContext, number
   const party = [file.parties.applicant, ...file.parties.representatives].find((p) => p.id === input.partyId);
   if (!party) check.fail("partyId", "PARTY_NOT_ON_FILE");
   const kind = check.choice("kind", ["email", "postal"] as const, input.kind);
-  const value = kind === "email" ? check.email("value", input.value) : kind === "postal" ? check.postal("value", input.value) : undefined;
+  const value =
+    kind === "email"
+      ? check.email("value", input.value)
+      : kind === "postal"
+        ? check.postal("value", input.value)
+        : undefined;
   const source = check.choice("source", contactSources, input.source);
   const providedAt = check.pastInstant("providedAt", input.providedAt, file.office.timeZone, now);
   check.throwIfAny();

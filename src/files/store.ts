@@ -25,12 +25,18 @@ export interface ApplicationRow {
   receivedAt: Date;
 }
 
-export async function findApplicationByNumber(db: Executor, number: string): Promise<ApplicationRow | undefined> {
+export async function findApplicationByNumber(
+  db: Executor,
+  number: string,
+): Promise<ApplicationRow | undefined> {
   const [row] = await db.select().from(applications).where(eq(applications.number, number)).limit(1);
   return row as ApplicationRow | undefined;
 }
 
-export async function loadFileParties(db: Executor, applicationId: ApplicationId): Promise<FileParties | undefined> {
+export async function loadFileParties(
+  db: Executor,
+  applicationId: ApplicationId,
+): Promise<FileParties | undefined> {
   const partyRows = await db
     .select()
     .from(parties)
@@ -40,7 +46,11 @@ export async function loadFileParties(db: Executor, applicationId: ApplicationId
   if (!applicant) return undefined;
   const ids = partyRows.map((p) => p.id);
   const [points, reps] = await Promise.all([
-    db.select().from(contactPoints).where(inArray(contactPoints.partyId, ids)).orderBy(asc(contactPoints.seq)),
+    db
+      .select()
+      .from(contactPoints)
+      .where(inArray(contactPoints.partyId, ids))
+      .orderBy(asc(contactPoints.seq)),
     db
       .select()
       .from(representations)
@@ -87,7 +97,13 @@ export async function findLatestContactPointAt(
   const [row] = await db
     .select()
     .from(contactPoints)
-    .where(and(eq(contactPoints.partyId, partyId), eq(contactPoints.kind, kind), lte(contactPoints.providedAt, at)))
+    .where(
+      and(
+        eq(contactPoints.partyId, partyId),
+        eq(contactPoints.kind, kind),
+        lte(contactPoints.providedAt, at),
+      ),
+    )
     .orderBy(desc(contactPoints.providedAt), desc(contactPoints.seq))
     .limit(1);
   if (!row) return undefined;
@@ -119,7 +135,10 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-export async function searchApplications(db: Executor, c: SearchCriteria): Promise<{ hits: SearchHit[]; total: number }> {
+export async function searchApplications(
+  db: Executor,
+  c: SearchCriteria,
+): Promise<{ hits: SearchHit[]; total: number }> {
   if (c.offices.length === 0) return { hits: [], total: 0 };
   const conditions = [inArray(applications.officeCode, c.offices)];
   if (c.number) conditions.push(ilike(applications.number, `${escapeLike(c.number)}%`));
@@ -169,4 +188,3 @@ export async function findOffice(db: Executor, code: string) {
   const [row] = await db.select().from(offices).where(eq(offices.code, code)).limit(1);
   return row;
 }
-

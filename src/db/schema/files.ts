@@ -52,7 +52,13 @@ export const contactKinds = ["email", "postal"] as const;
  * three ways of C-2 (application form, IMM 5476, the client writing by email): one given on the phone
  * or in a letter is recorded, but letters still go by post.
  */
-export const contactSources = ["application-form", "imm5476", "client-email", "client-letter", "phone"] as const;
+export const contactSources = [
+  "application-form",
+  "imm5476",
+  "client-email",
+  "client-letter",
+  "phone",
+] as const;
 
 /**
  * Contact-point history: one row per address a party gave. Rows are never updated; a newer row of the

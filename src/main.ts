@@ -1,0 +1,156 @@
+import { parseArgs } from "node:util";
+import { type Clock, OffsetClock, systemClock } from "./clock.ts";
+import { type Config, ConfigError, readConfig } from "./config.ts";
+import { type Database, openDatabase } from "./db/client.ts";
+import { readSetting } from "./db/settings.ts";
+import { loadDemoData } from "./demo/load.ts";
+import { demoStaff } from "./demo/staff.ts";
+import { allJobs } from "./jobs/all.ts";
+import { startScheduler } from "./jobs/scheduler.ts";
+import { createLogger } from "./logger.ts";
+import { buildApp } from "./web/app.ts";
+import { devClockSetting } from "./web/routes/dev/index.tsx";
+
+const help: Record<string, string> = {
+  main: `Usage: liaison <command> [options]
+
+Commands:
+  start     web server and worker in one process (the default of npm start)
+  serve     web server only
+  worker    background jobs only
+  migrate   apply database migrations and exit
+  demo      load the demo data into an empty database and exit
+
+Run "liaison <command> --help" for a command's options.
+Configuration comes from the environment: HOST, PORT, DATA_DIR, DATABASE_URL, OIDC_ISSUER,
+OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, PUBLIC_URL, LOG_LEVEL (see README.md).`,
+  start: `Usage: liaison start
+
+Migrates the database, loads the demo data when the database is empty and no external identity
+provider is configured, then serves the web interface on HOST:PORT (default 127.0.0.1:3000) and runs
+the background jobs in the same process.`,
+  serve: `Usage: liaison serve
+
+Serves the web interface only (scale out: several of these behind a load balancer, one database).
+Needs DATABASE_URL: the embedded database belongs to a single process.`,
+  worker: `Usage: liaison worker
+
+Runs the background jobs only. Needs DATABASE_URL: the embedded database belongs to a single process.`,
+  migrate: `Usage: liaison migrate
+
+Applies the SQL migrations to the database (PGlite in DATA_DIR, or PostgreSQL at DATABASE_URL).`,
+  demo: `Usage: liaison demo
+
+Loads the demo offices, staff and about 200 applications, if the database has no office yet.`,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { help: { type: "boolean", short: "h" } },
+    strict: false,
+  });
+  const command = positionals[0] ?? "help";
+  if (command === "help" || !(command in help) || command === "main") {
+    console.log(help.main);
+    return command === "help" || values.help ? 0 : 2;
+  }
+  if (values.help) {
+    console.log(help[command]);
+    return 0;
+  }
+  let config: Config;
+  try {
+    config = readConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      return 2;
+    }
+    throw e;
+  }
+  const logger = createLogger(config.logLevel);
+  if ((command === "serve" || command === "worker") && !config.databaseUrl) {
+    console.error(
+      `liaison ${command} needs DATABASE_URL: the embedded database can only be opened by one process. Use "liaison start".`,
+    );
+    return 2;
+  }
+  const database = await openDatabase(config);
+  await database.migrate();
+  if (command === "migrate") {
+    console.log(`Migrations applied (${database.engine}).`);
+    await database.close();
+    return 0;
+  }
+  const { clock, devClock } = await clockFor(config, database);
+  if (command === "demo") {
+    const r = await loadDemoData(database.db, clock);
+    console.log(
+      r.loaded
+        ? `Demo data loaded: ${r.applications} applications.`
+        : "The database already has data; nothing loaded.",
+    );
+    await database.close();
+    return 0;
+  }
+  const stops: (() => Promise<void>)[] = [];
+  if (command === "start" && config.devTools) await loadDemoData(database.db, clock);
+  if (command === "start" || command === "serve") {
+    const { app, urls } = await buildApp({ config, database, clock, devClock, logger });
+    await app.listen({ host: config.host, port: config.port });
+    stops.push(() => app.close());
+    printBanner(config, database, urls.base);
+  }
+  if (command === "start" || command === "worker") {
+    const scheduler = startScheduler(allJobs, { db: database.db, clock, logger });
+    stops.push(() => scheduler.stop());
+    if (command === "worker") console.log(`Liaison worker running ${allJobs.length} job(s).`);
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  for (const s of stops) await s();
+  await database.close();
+  return 0;
+}
+
+async function clockFor(
+  config: Config,
+  database: Database,
+): Promise<{ clock: Clock; devClock: OffsetClock | undefined }> {
+  if (!config.devTools) return { clock: systemClock, devClock: undefined };
+  const offset = Number((await readSetting(database.db, devClockSetting)) ?? 0);
+  const devClock = new OffsetClock(systemClock, Number.isFinite(offset) && offset > 0 ? offset : 0);
+  return { clock: devClock, devClock };
+}
+
+function printBanner(config: Config, database: Database, base: string): void {
+  const lines = [
+    "",
+    `Liaison is running at ${base}/agent`,
+    `  database: ${database.engine === "pglite" ? `embedded PostgreSQL (PGlite) in ${config.dataDir}` : "PostgreSQL"}`,
+  ];
+  if (config.devTools) {
+    lines.push(
+      `  developer tools: ${base}/dev (clock, identity provider)`,
+      "",
+      "Demo sign-ins (choose one on the sign-in page):",
+    );
+    for (const s of demoStaff) lines.push(`  ${s.subject.padEnd(14)} ${s.name} — ${s.description.en}`);
+  } else {
+    lines.push(`  sign-in: ${config.oidc?.issuer}`);
+  }
+  console.log(`${lines.join("\n")}\n`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,357 @@
+import { contactSources, languages } from "../../../db/schema/files.ts";
+import type { Party } from "../../../files/model.ts";
+import { contactHistory, emailConsentAt, partiesOf, representationAt } from "../../../files/rules.ts";
+import type { FileView } from "../../../files/service.ts";
+import type { MessageKey } from "../../../i18n/en.ts";
+import { formatDate, formatInstant } from "../../../i18n/index.ts";
+import { instantToWallTime } from "../../../time-zones.ts";
+import { CsrfField, ErrorSummary, Field, type FormState, submittedValue } from "../../views/forms.tsx";
+import { Layout, type PageContext } from "../../views/layout.tsx";
+
+export function FilePage(props: {
+  ctx: PageContext;
+  view: FileView;
+  state: FormState | undefined;
+  saved: boolean;
+}) {
+  const { ctx, view, state } = props;
+  const { t, lang } = ctx;
+  const { application, office, parties, routing } = view;
+  const zone = office.timeZone;
+  const when = (d: Date) => formatInstant(lang, d, zone);
+  const officeName = lang === "fr" ? office.nameFr : office.nameEn;
+  const base = `/agent/files/${application.number}`;
+  const nowWall = instantToWallTime(view.at, zone);
+  const currentRep = representationAt(parties.representations, view.at);
+  const open = (form: string) => state?.form === form;
+
+  const routingText =
+    routing.channel === "none"
+      ? t("file.routing.no-address", { name: routing.recipient.name })
+      : t(`file.routing.${routing.reason}` as MessageKey, {
+          name: routing.recipient.name,
+          address: routing.address,
+        });
+  const whyText =
+    routing.channel === "none"
+      ? t("file.why.no-address")
+      : t(`file.why.${routing.reason}` as MessageKey, {
+          since: routing.representedSince ? when(routing.representedSince) : "",
+          provided: when(routing.contactPoint.providedAt),
+          source: t(`source.${routing.contactPoint.source}` as MessageKey),
+        });
+
+  return (
+    <Layout ctx={ctx} title={t("file.title", { number: application.number })}>
+      <p>
+        <a href="/agent">{t("file.back")}</a>
+      </p>
+      <h1>{t("file.title", { number: application.number })}</h1>
+      {props.saved ? (
+        <div class="notice notice-success" role="status">
+          <p>{t("file.saved")}</p>
+        </div>
+      ) : null}
+      <dl class="summary">
+        <dt>{t("file.office")}</dt>
+        <dd>{officeName}</dd>
+        <dt>{t("file.line")}</dt>
+        <dd>{t(`line.${application.lineOfBusiness}` as MessageKey)}</dd>
+        <dt>{t("file.status")}</dt>
+        <dd>{t(`status.${application.status}` as MessageKey)}</dd>
+        <dt>{t("file.received")}</dt>
+        <dd>{when(application.receivedAt)}</dd>
+        {application.finalDecisionOn ? (
+          <>
+            <dt>{t("file.finalDecision")}</dt>
+            <dd>{formatDate(lang, application.finalDecisionOn)}</dd>
+          </>
+        ) : null}
+      </dl>
+
+      <section class="routing" aria-labelledby="routing-heading" data-reason={routing.reason}>
+        <h2 id="routing-heading">{t("file.routingTitle")}</h2>
+        <p class="hint">{t("file.routingAsOf", { at: when(view.at), zone })}</p>
+        <p class="answer" id="routing-answer">
+          {routingText}
+        </p>
+        <p id="routing-why">{whyText}</p>
+        {routing.channel === "post" ? (
+          <p>
+            {t("file.postalAddressUsed")} <span class="pre-line">{routing.address}</span>
+          </p>
+        ) : null}
+      </section>
+
+      <h2>{t("file.parties")}</h2>
+      {partiesOf(parties).map((party) => (
+        <PartySection key={party.id} ctx={ctx} view={view} party={party} />
+      ))}
+
+      {view.canRecord ? (
+        <>
+          <h2 id="record">{t("file.recordAddress")}</h2>
+          <p>{t("file.recordAddressHint")}</p>
+          <ErrorSummary t={t} state={state} form="address" />
+          <form method="post" action={`${base}/contact-points`} noValidate>
+            <CsrfField token={ctx.csrfToken} />
+            <Field t={t} form="address" name="partyId" label={t("file.party")} state={state} required>
+              {(a) => (
+                <select {...a}>
+                  {partiesOf(parties).map((p) => (
+                    <option
+                      key={p.id}
+                      value={p.id}
+                      selected={submittedValue(state, "address", "partyId") === p.id}
+                    >
+                      {p.name} — {t(`role.${p.role}` as MessageKey)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field t={t} form="address" name="kind" label={t("file.kind")} state={state} required>
+              {(a) => (
+                <select {...a}>
+                  {(["email", "postal"] as const).map((k) => (
+                    <option key={k} value={k} selected={submittedValue(state, "address", "kind") === k}>
+                      {t(`kind.${k}`)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field
+              t={t}
+              form="address"
+              name="value"
+              label={t("file.value")}
+              hint={t("file.valueHint")}
+              state={state}
+              required
+            >
+              {(a) => (
+                <textarea
+                  {...a}
+                  rows={3}
+                  spellcheck={false}
+                  value={submittedValue(state, "address", "value")}
+                />
+              )}
+            </Field>
+            <Field t={t} form="address" name="source" label={t("file.source")} state={state} required>
+              {(a) => (
+                <select {...a}>
+                  {contactSources.map((s) => (
+                    <option key={s} value={s} selected={submittedValue(state, "address", "source") === s}>
+                      {t(`source.${s}`)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field
+              t={t}
+              form="address"
+              name="providedAt"
+              label={t("file.providedAt", { zone })}
+              state={state}
+              required
+            >
+              {(a) => (
+                <input
+                  type="datetime-local"
+                  {...a}
+                  value={submittedValue(state, "address", "providedAt", nowWall)}
+                  max={nowWall}
+                />
+              )}
+            </Field>
+            <button type="submit">{t("file.save")}</button>
+          </form>
+
+          <details open={open("representative")}>
+            <summary>{t("file.recordRepresentative")}</summary>
+            <ErrorSummary t={t} state={state} form="representative" />
+            <form method="post" action={`${base}/representatives`} noValidate>
+              <CsrfField token={ctx.csrfToken} />
+              <Field t={t} form="representative" name="name" label={t("file.repName")} state={state} required>
+                {(a) => <input type="text" {...a} value={submittedValue(state, "representative", "name")} />}
+              </Field>
+              <Field t={t} form="representative" name="email" label={t("file.repEmail")} state={state}>
+                {(a) => (
+                  <input
+                    type="email"
+                    {...a}
+                    value={submittedValue(state, "representative", "email")}
+                    spellcheck={false}
+                  />
+                )}
+              </Field>
+              <Field
+                t={t}
+                form="representative"
+                name="postal"
+                label={t("file.repPostal")}
+                state={state}
+                required
+              >
+                {(a) => (
+                  <textarea {...a} rows={3} value={submittedValue(state, "representative", "postal")} />
+                )}
+              </Field>
+              <Field
+                t={t}
+                form="representative"
+                name="preferredLanguage"
+                label={t("file.repLanguage")}
+                state={state}
+                required
+              >
+                {(a) => (
+                  <select {...a}>
+                    {languages.map((l) => (
+                      <option
+                        key={l}
+                        value={l}
+                        selected={submittedValue(state, "representative", "preferredLanguage") === l}
+                      >
+                        {t(`lang.${l}`)}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <Field
+                t={t}
+                form="representative"
+                name="receivedAt"
+                label={t("file.repReceived", { zone })}
+                state={state}
+                required
+              >
+                {(a) => (
+                  <input
+                    type="datetime-local"
+                    {...a}
+                    value={submittedValue(state, "representative", "receivedAt", nowWall)}
+                    max={nowWall}
+                  />
+                )}
+              </Field>
+              <button type="submit">{t("file.repSave")}</button>
+            </form>
+          </details>
+
+          {currentRep ? (
+            <details open={open("withdrawal")}>
+              <summary>{t("file.withdraw")}</summary>
+              <ErrorSummary t={t} state={state} form="withdrawal" />
+              <form method="post" action={`${base}/representatives/withdraw`} noValidate>
+                <CsrfField token={ctx.csrfToken} />
+                <Field
+                  t={t}
+                  form="withdrawal"
+                  name="receivedAt"
+                  label={t("file.withdrawReceived", { zone })}
+                  state={state}
+                  required
+                >
+                  {(a) => (
+                    <input
+                      type="datetime-local"
+                      {...a}
+                      value={submittedValue(state, "withdrawal", "receivedAt", nowWall)}
+                      max={nowWall}
+                    />
+                  )}
+                </Field>
+                <button type="submit" class="secondary">
+                  {t("file.withdrawSave")}
+                </button>
+              </form>
+            </details>
+          ) : null}
+        </>
+      ) : (
+        <div class="notice">
+          <p>{t("file.readOnly")}</p>
+        </div>
+      )}
+    </Layout>
+  );
+}
+
+function PartySection(props: { ctx: PageContext; view: FileView; party: Party }) {
+  const { ctx, view, party } = props;
+  const { t, lang } = ctx;
+  const zone = view.office.timeZone;
+  const when = (d: Date) => formatInstant(lang, d, zone);
+  const consent = emailConsentAt(view.parties, party.id, view.at);
+  const history = contactHistory(view.parties.contactPoints, party.id);
+  const repEvents = view.parties.representations.filter((r) => r.representativeId === party.id);
+  const headingId = `party-${party.id}`;
+  return (
+    <section aria-labelledby={headingId}>
+      <h3 id={headingId}>
+        {party.name} <span class="tag">{t(`role.${party.role}` as MessageKey)}</span>
+      </h3>
+      <dl class="summary">
+        <dt>{t("file.consent")}</dt>
+        <dd>
+          {consent.consented
+            ? t("file.consentYes", {
+                since: when(consent.since),
+                source: t(`source.${consent.source}` as MessageKey),
+              })
+            : t("file.consentNo")}
+        </dd>
+        <dt>{t("file.language")}</dt>
+        <dd>{t(`lang.${party.preferredLanguage}` as MessageKey)}</dd>
+        {repEvents.map((e) => (
+          <>
+            <dt key={`${e.seq}-dt`}>IMM 5476</dt>
+            <dd key={`${e.seq}-dd`}>
+              {e.kind === "declared"
+                ? t("file.representedSince", { since: when(e.effectiveAt) })
+                : t("file.representationWithdrawn", { at: when(e.effectiveAt) })}
+            </dd>
+          </>
+        ))}
+      </dl>
+      {history.length === 0 ? (
+        <p>{t("file.historyEmpty")}</p>
+      ) : (
+        <table>
+          <caption>{t("file.history", { name: party.name })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("file.colKind")}</th>
+              <th scope="col">{t("file.colAddress")}</th>
+              <th scope="col">{t("file.colSource")}</th>
+              <th scope="col">{t("file.colProvided")}</th>
+              <th scope="col">{t("file.colSuperseded")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {history.map((h) => (
+              <tr key={h.seq}>
+                <td>{t(`kind.${h.kind}` as MessageKey)}</td>
+                <td class="pre-line">{h.value}</td>
+                <td>{t(`source.${h.source}` as MessageKey)}</td>
+                <td>{when(h.providedAt)}</td>
+                <td>
+                  {h.supersededAt
+                    ? when(h.supersededAt)
+                    : h.providedAt.getTime() > view.at.getTime()
+                      ? ""
+                      : t("file.current")}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

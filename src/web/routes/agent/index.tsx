@@ -1,0 +1,127 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { recordAudit } from "../../../audit/record.ts";
+import { AppError } from "../../../errors.ts";
+import {
+  findFiles,
+  officesFor,
+  openFile,
+  recordContactPoint,
+  recordRepresentative,
+  withdrawRepresentative,
+} from "../../../files/service.ts";
+import type { AppDeps } from "../../app.ts";
+import { pageContext, requireStaff, sendPage } from "../../context.ts";
+import type { FormState } from "../../views/forms.tsx";
+import { FilePage } from "./file-page.tsx";
+import { HomePage, SearchPage } from "./search-page.tsx";
+
+type FileParams = { Params: { number: string } };
+
+export function registerAgentRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const services = { db: deps.database.db, clock: deps.clock };
+  const devTools = deps.config.devTools;
+
+  app.get<{ Querystring: Record<string, string> }>("/agent", async (req, reply) => {
+    if (!req.staff) {
+      return sendPage(
+        reply,
+        HomePage({ ctx: pageContext(req, reply, devTools), signedOut: "signedOut" in req.query }),
+      );
+    }
+    const staff = requireStaff(req);
+    const offices = await officesFor(services, staff);
+    const query = Object.fromEntries(
+      Object.entries(req.query).filter(
+        ([k, v]) =>
+          ["number", "name", "email", "status", "office", "page"].includes(k) && typeof v === "string",
+      ),
+    );
+    const searching = ["number", "name", "email", "status", "office"].some((k) => query[k]);
+    const ctx = pageContext(req, reply, devTools);
+    if (!searching)
+      return sendPage(reply, SearchPage({ ctx, offices, query, result: undefined, state: undefined }));
+    try {
+      const result = await findFiles(services, staff, query);
+      // What was searched for is personal information; the audit trail keeps which fields were used.
+      await recordAudit(
+        services.db,
+        { kind: "staff", staffId: staff.staffId, ip: req.ip },
+        deps.clock.now(),
+        {
+          action: "applications.searched",
+          subjectType: "search",
+          subjectId: "applications",
+          details: {
+            fields: Object.keys(query).filter((k) => k !== "page" && query[k]),
+            total: result.total,
+          },
+        },
+      );
+      return sendPage(reply, SearchPage({ ctx, offices, query, result, state: undefined }));
+    } catch (e) {
+      if (!(e instanceof AppError) || e.problems.length === 0) throw e;
+      const state: FormState = { form: "search", problems: e.problems, values: query };
+      return sendPage(reply, SearchPage({ ctx, offices, query, result: undefined, state }), e.status);
+    }
+  });
+
+  app.get<FileParams & { Querystring: { saved?: string } }>("/agent/files/:number", async (req, reply) => {
+    const staff = requireStaff(req);
+    const view = await openFile(services, staff, req.params.number);
+    await recordAudit(services.db, { kind: "staff", staffId: staff.staffId, ip: req.ip }, view.at, {
+      action: "application.viewed",
+      subjectType: "application",
+      subjectId: view.application.id,
+      officeCode: view.application.officeCode,
+    });
+    return sendPage(
+      reply,
+      FilePage({
+        ctx: pageContext(req, reply, devTools),
+        view,
+        state: undefined,
+        saved: req.query.saved === "1",
+      }),
+    );
+  });
+
+  /** A form on the file page: run the use case, then show the file again, or the form with its problems. */
+  const fileForm =
+    (
+      form: string,
+      action: (
+        deps: typeof services,
+        staff: ReturnType<typeof requireStaff>,
+        number: string,
+        body: unknown,
+      ) => Promise<unknown>,
+    ) =>
+    async (req: FastifyRequest<FileParams>, reply: FastifyReply) => {
+      const staff = requireStaff(req);
+      const body = (req.body ?? {}) as Record<string, string>;
+      try {
+        await action(services, staff, req.params.number, body);
+      } catch (e) {
+        if (!(e instanceof AppError) || e.problems.length === 0) throw e;
+        const view = await openFile(services, staff, req.params.number);
+        const values = Object.fromEntries(Object.entries(body).filter(([k]) => k !== "_csrf"));
+        const state: FormState = { form, problems: e.problems, values };
+        return sendPage(
+          reply,
+          FilePage({ ctx: pageContext(req, reply, devTools), view, state, saved: false }),
+          e.status,
+        );
+      }
+      return reply.redirect(`/agent/files/${encodeURIComponent(req.params.number)}?saved=1`, 303);
+    };
+
+  app.post<FileParams>("/agent/files/:number/contact-points", fileForm("address", recordContactPoint));
+  app.post<FileParams>(
+    "/agent/files/:number/representatives",
+    fileForm("representative", recordRepresentative),
+  );
+  app.post<FileParams>(
+    "/agent/files/:number/representatives/withdraw",
+    fileForm("withdrawal", withdrawRepresentative),
+  );
+}

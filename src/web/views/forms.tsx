@@ -1,0 +1,91 @@
+import type { ComponentChildren } from "preact";
+import type { FieldProblem } from "../../errors.ts";
+import { errorKey, type Translate } from "../../i18n/index.ts";
+
+// Form parts in the GC Design System manner: a label, a hint, the error above the field, and a summary
+// at the top of the form that links to each field in error.
+
+export interface FormState {
+  /** Which form on the page the problems belong to. */
+  form: string;
+  problems: FieldProblem[];
+  values: Record<string, string>;
+}
+
+export function fieldId(form: string, field: string): string {
+  return `${form}-${field}`;
+}
+
+export function ErrorSummary(props: { t: Translate; state: FormState | undefined; form: string }) {
+  const { state, t } = props;
+  if (!state || state.form !== props.form || state.problems.length === 0) return null;
+  return (
+    <div class="error-summary" role="alert" tabIndex={-1} id={`${props.form}-errors`}>
+      <h2>{t("form.errorsTitle")}</h2>
+      <ul>
+        {state.problems.map((p) => (
+          <li key={p.field}>
+            <a href={`#${fieldId(props.form, p.field)}`}>{t(errorKey(p.code))}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function Field(props: {
+  t: Translate;
+  form: string;
+  name: string;
+  label: string;
+  hint?: string | undefined;
+  state: FormState | undefined;
+  required?: boolean;
+  children: (attrs: {
+    id: string;
+    name: string;
+    "aria-describedby"?: string;
+    "aria-invalid"?: boolean;
+  }) => ComponentChildren;
+}) {
+  const id = fieldId(props.form, props.name);
+  const problem =
+    props.state?.form === props.form ? props.state.problems.find((p) => p.field === props.name) : undefined;
+  const described = [props.hint ? `${id}-hint` : "", problem ? `${id}-error` : ""].filter(Boolean).join(" ");
+  return (
+    <div class={problem ? "field field-error" : "field"}>
+      <label for={id}>
+        {props.label} {props.required ? <span class="hint-inline">{props.t("form.required")}</span> : null}
+      </label>
+      {props.hint ? (
+        <span class="hint" id={`${id}-hint`}>
+          {props.hint}
+        </span>
+      ) : null}
+      {problem ? (
+        <span class="error-message" id={`${id}-error`}>
+          {props.t(errorKey(problem.code))}
+        </span>
+      ) : null}
+      {props.children({
+        id,
+        name: props.name,
+        ...(described ? { "aria-describedby": described } : {}),
+        ...(problem ? { "aria-invalid": true } : {}),
+      })}
+    </div>
+  );
+}
+
+export function submittedValue(
+  state: FormState | undefined,
+  form: string,
+  name: string,
+  fallback = "",
+): string {
+  return state?.form === form ? (state.values[name] ?? fallback) : fallback;
+}
+
+export function CsrfField(props: { token: string | undefined }) {
+  return <input type="hidden" name="_csrf" value={props.token ?? ""} />;
+}

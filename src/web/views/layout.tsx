@@ -1,0 +1,72 @@
+import type { ComponentChildren } from "preact";
+import type { Lang, Translate } from "../../i18n/index.ts";
+
+export interface PageContext {
+  lang: Lang;
+  t: Translate;
+  /** The path (and query) of this page, for the language switch to come back to. */
+  path: string;
+  csrfToken: string | undefined;
+  staffName: string | undefined;
+  devTools: boolean;
+}
+
+/** The frame of every page: skip link, header with the language switch, main, footer (GC Design System). */
+export function Layout(props: { ctx: PageContext; title: string; children: ComponentChildren }) {
+  const { ctx } = props;
+  const other: Lang = ctx.lang === "en" ? "fr" : "en";
+  const switchHref = `/lang/${other}?next=${encodeURIComponent(ctx.path)}`;
+  return (
+    <html lang={ctx.lang}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} — ${ctx.t("app.name")}`}</title>
+        <link rel="stylesheet" href="/static/gcds.css" />
+        <link rel="stylesheet" href="/static/liaison.css" />
+      </head>
+      <body>
+        <a class="skip-link" href="#main">
+          {ctx.t("layout.skip")}
+        </a>
+        {ctx.devTools ? (
+          <div class="dev-banner">
+            <div class="container">
+              {ctx.t("layout.devBanner")} <a href="/dev">{ctx.t("layout.devLink")}</a>
+            </div>
+          </div>
+        ) : null}
+        <header class="site-header">
+          <div class="container">
+            <a class="brand" href="/agent">
+              {ctx.t("app.name")}
+              <small>{ctx.t("app.tagline")}</small>
+            </a>
+            <div class="header-tools">
+              <a href={switchHref} lang={other} hrefLang={other} aria-label={ctx.t("layout.langToggleLabel")}>
+                {ctx.t("layout.langToggle")}
+              </a>
+              {ctx.staffName ? (
+                <>
+                  <span>{ctx.t("layout.signedInAs", { name: ctx.staffName })}</span>
+                  <form method="post" action="/auth/sign-out">
+                    <input type="hidden" name="_csrf" value={ctx.csrfToken ?? ""} />
+                    <button type="submit" class="button-link">
+                      {ctx.t("layout.signOut")}
+                    </button>
+                  </form>
+                </>
+              ) : null}
+            </div>
+          </div>
+        </header>
+        <main id="main" class="container" tabIndex={-1}>
+          {props.children}
+        </main>
+        <footer class="site-footer">
+          <div class="container">{ctx.t("layout.footer")}</div>
+        </footer>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,127 @@
+import { Writable } from "node:stream";
+import { eq } from "drizzle-orm";
+import type { FastifyInstance } from "fastify";
+import { openSession } from "../../src/auth/store.ts";
+import { OffsetClock, systemClock } from "../../src/clock.ts";
+import type { Config } from "../../src/config.ts";
+import { staff } from "../../src/db/schema/offices.ts";
+import { loadDemoData } from "../../src/demo/load.ts";
+import { createLogger } from "../../src/logger.ts";
+import { buildApp } from "../../src/web/app.ts";
+import { openTestDatabase, type TestDatabase } from "./database.ts";
+
+export interface TestApp {
+  base: string;
+  app: FastifyInstance;
+  database: TestDatabase;
+  clock: OffsetClock;
+  /** Every log line the app wrote, to check that none carries personal information. */
+  logs: string[];
+  /** A client already signed in as this demo subject (session opened directly, not through OIDC). */
+  clientAs(subject: string): Promise<TestClient>;
+  anonymous(): TestClient;
+  close(): Promise<void>;
+}
+
+/** Starts Liaison as `npm start` does (embedded defaults, development tools, demo data) on a free port. */
+export async function startTestApp(): Promise<TestApp> {
+  const database = await openTestDatabase({ migrate: true });
+  const clock = new OffsetClock(systemClock);
+  await loadDemoData(database.db, clock);
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const config: Config = {
+    host: "127.0.0.1",
+    port: 0,
+    dataDir: "memory:",
+    databaseUrl: undefined,
+    publicUrl: undefined,
+    oidc: undefined,
+    sessionTtlHours: 12,
+    logLevel: "info",
+    devTools: true,
+  };
+  const { app, urls } = await buildApp({
+    config,
+    database,
+    clock,
+    devClock: clock,
+    logger: createLogger("info", sink),
+  });
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  const base = urls.base;
+  return {
+    base,
+    app,
+    database,
+    clock,
+    logs,
+    anonymous: () => new TestClient(base),
+    async clientAs(subject) {
+      const [row] = await database.db.select().from(staff).where(eq(staff.subject, subject));
+      if (!row) throw new Error(`no demo staff ${subject}`);
+      const token = await openSession(database.db, row.id as never, clock.now(), 12);
+      const client = new TestClient(base);
+      client.cookies.set("liaison_session", token);
+      return client;
+    },
+    async close() {
+      await app.close();
+      await database.dispose();
+    },
+  };
+}
+
+export interface TestResponse {
+  status: number;
+  location: string | null;
+  body: string;
+}
+
+/** A tiny HTTP client with a cookie jar, that does not follow redirects, and posts forms with their CSRF token. */
+export class TestClient {
+  readonly cookies = new Map<string, string>();
+  constructor(readonly base: string) {}
+
+  async get(path: string): Promise<TestResponse> {
+    return this.request("GET", path);
+  }
+
+  /** Posts a form as a browser would after loading `formPage`: with the page's CSRF token and cookie. */
+  async postForm(
+    path: string,
+    fields: Record<string, string>,
+    opts: { formPage?: string; csrf?: boolean } = {},
+  ) {
+    const body = new URLSearchParams(fields);
+    if (opts.csrf !== false) {
+      const page = await this.get(opts.formPage ?? path);
+      const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
+      if (!token) throw new Error(`no CSRF token on ${opts.formPage ?? path} (status ${page.status})`);
+      body.set("_csrf", token);
+    }
+    return this.request("POST", path, body.toString());
+  }
+
+  async request(method: string, path: string, body?: string): Promise<TestResponse> {
+    const headers: Record<string, string> = {
+      cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
+    };
+    if (body !== undefined) headers["content-type"] = "application/x-www-form-urlencoded";
+    const res = await fetch(new URL(path, this.base), { method, headers, body, redirect: "manual" });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const i = pair!.indexOf("=");
+      const name = pair!.slice(0, i);
+      const value = pair!.slice(i + 1);
+      if (value === "" || /max-age=0|expires=thu, 01 jan 1970/i.test(c)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return { status: res.status, location: res.headers.get("location"), body: await res.text() };
+  }
+}
