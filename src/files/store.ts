@@ -157,7 +157,9 @@ export async function searchApplications(
     );
   }
   const where = and(...conditions);
-  const applicantName = sql<string>`(select p.name from ${parties} p where p.application_id = ${applications.id} and p.role = 'applicant' limit 1)`;
+  // Written out in full: inside a select list Drizzle renders a column without its table, and "id" alone
+  // would bind to the subquery's own table.
+  const applicantName = sql<string>`(select p.name from ${parties} p where p.application_id = "applications"."id" and p.role = 'applicant' limit 1)`;
   const [rows, [count]] = await Promise.all([
     db
       .select({

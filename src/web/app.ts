@@ -45,7 +45,14 @@ export interface Urls {
   base: string;
 }
 
-export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; urls: Urls }> {
+export interface RouteEntry {
+  method: string;
+  url: string;
+}
+
+export async function buildApp(
+  deps: AppDeps,
+): Promise<{ app: FastifyInstance; urls: Urls; routes: RouteEntry[] }> {
   const { config, database } = deps;
   const db = database.db;
   const app = Fastify({
@@ -54,6 +61,11 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; u
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
     bodyLimit: 1_048_576,
+  });
+  // Every route, as registered: the meta-tests walk them all as each kind of actor.
+  const routes: RouteEntry[] = [];
+  app.addHook("onRoute", (r) => {
+    for (const method of [r.method].flat()) if (method !== "HEAD") routes.push({ method, url: r.url });
   });
   const urls: Urls = { base: config.publicUrl ?? `http://${config.host}:${config.port}` };
   app.addHook("onListen", async () => {
@@ -156,7 +168,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; u
     return reply.redirect(safeNext(req.query.next, "/agent"));
   });
 
-  return { app, urls };
+  return { app, urls, routes };
 }
 
 function errorCodeOf(error: FastifyError | AppError): ErrorCode {

@@ -16,11 +16,20 @@ declare module "fastify" {
   }
 }
 
-export function pageContext(req: FastifyRequest, reply: FastifyReply, devTools: boolean): PageContext {
+/**
+ * `path` is where the language switch brings the person back to: the page itself, or, for a form shown
+ * again with its errors after a POST, the page the form lives on.
+ */
+export function pageContext(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  devTools: boolean,
+  path = req.method === "GET" ? req.url : "/agent",
+): PageContext {
   return {
     lang: req.lang,
     t: req.t,
-    path: req.url,
+    path,
     csrfToken: reply.generateCsrf(),
     staffName: req.staff?.name,
     devTools,

@@ -7,7 +7,7 @@ import type { Config } from "../../src/config.ts";
 import { staff } from "../../src/db/schema/offices.ts";
 import { loadDemoData } from "../../src/demo/load.ts";
 import { createLogger } from "../../src/logger.ts";
-import { buildApp } from "../../src/web/app.ts";
+import { buildApp, type RouteEntry } from "../../src/web/app.ts";
 import { openTestDatabase, type TestDatabase } from "./database.ts";
 
 export interface TestApp {
@@ -17,6 +17,7 @@ export interface TestApp {
   clock: OffsetClock;
   /** Every log line the app wrote, to check that none carries personal information. */
   logs: string[];
+  routes: RouteEntry[];
   /** A client already signed in as this demo subject (session opened directly, not through OIDC). */
   clientAs(subject: string): Promise<TestClient>;
   anonymous(): TestClient;
@@ -46,7 +47,7 @@ export async function startTestApp(): Promise<TestApp> {
     logLevel: "info",
     devTools: true,
   };
-  const { app, urls } = await buildApp({
+  const { app, urls, routes } = await buildApp({
     config,
     database,
     clock,
@@ -61,6 +62,7 @@ export async function startTestApp(): Promise<TestApp> {
     database,
     clock,
     logs,
+    routes,
     anonymous: () => new TestClient(base),
     async clientAs(subject) {
       const [row] = await database.db.select().from(staff).where(eq(staff.subject, subject));
