@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import Provider, { type Configuration } from "oidc-provider";
+import type { Configuration } from "oidc-provider";
 
 // The development identity provider: a real OpenID Provider (oidc-provider) mounted under /dev/oidc
 // when no OIDC_ISSUER is configured, so sign-in runs the same authorization-code flow, with PKCE, as
@@ -21,11 +21,14 @@ export interface DevProvider {
   abort(req: IncomingMessage, res: ServerResponse): Promise<void>;
 }
 
-export function createDevProvider(opts: {
+export async function createDevProvider(opts: {
   baseUrl: string;
   redirectUri: string;
   findName(subject: string): Promise<string | undefined>;
-}): DevProvider {
+}): Promise<DevProvider> {
+  // Loaded only when used: the package warns about the Node.js release at import, which a CLI call like
+  // `liaison --help` or a production start with a real provider should not print.
+  const { default: Provider } = await import("oidc-provider");
   const issuer = `${opts.baseUrl}${devIssuerPath}`;
   const clientSecret = randomBytes(24).toString("base64url");
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -61,7 +64,7 @@ export function createDevProvider(opts: {
       return { accountId: sub, claims: () => ({ sub, name }) };
     },
     pkce: { required: () => true },
-    ttl: { Session: 3600, Interaction: 600, Grant: 3600 },
+    ttl: { Session: 3600, Interaction: 600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
   };
   const provider = new Provider(issuer, configuration);
   // The provider logs to the console through its events; Liaison's own logs say what matters.

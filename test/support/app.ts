@@ -25,7 +25,7 @@ export interface TestApp {
 }
 
 /** Starts Liaison as `npm start` does (embedded defaults, development tools, demo data) on a free port. */
-export async function startTestApp(): Promise<TestApp> {
+export async function startTestApp(opts: { oidc?: Config["oidc"] } = {}): Promise<TestApp> {
   const database = await openTestDatabase({ migrate: true });
   const clock = new OffsetClock(systemClock);
   await loadDemoData(database.db, clock);
@@ -42,16 +42,16 @@ export async function startTestApp(): Promise<TestApp> {
     dataDir: "memory:",
     databaseUrl: undefined,
     publicUrl: undefined,
-    oidc: undefined,
+    oidc: opts.oidc,
     sessionTtlHours: 12,
     logLevel: "info",
-    devTools: true,
+    devTools: !opts.oidc,
   };
   const { app, urls, routes } = await buildApp({
     config,
     database,
     clock,
-    devClock: clock,
+    devClock: opts.oidc ? undefined : clock,
     logger: createLogger("info", sink),
   });
   await app.listen({ host: "127.0.0.1", port: 0 });

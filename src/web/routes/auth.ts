@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { recordAudit } from "../../audit/record.ts";
 import { devClientId } from "../../auth/dev-provider.ts";
@@ -15,12 +16,12 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps & { urls:
   const { config, clock } = deps;
   const db = deps.database.db;
   let rp: RelyingParty | undefined;
-  const relyingParty = (): RelyingParty => {
+  const relyingParty = async (): Promise<RelyingParty> => {
     const redirectUri = `${deps.urls.base}/auth/callback`;
     if (config.oidc) {
       rp ??= createRelyingParty({ ...config.oidc, redirectUri });
     } else {
-      const dev = devProviderFor(deps);
+      const dev = await devProviderFor(deps);
       rp ??= createRelyingParty({
         issuer: dev.issuer,
         clientId: devClientId,
@@ -34,7 +35,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps & { urls:
   const secure = () => deps.urls.base.startsWith("https:");
 
   app.get<{ Querystring: { next?: string } }>("/auth/sign-in", async (req, reply) => {
-    const start = await relyingParty().start(safeNext(req.query.next));
+    const start = await (await relyingParty()).start(safeNext(req.query.next));
     reply.setCookie(pendingCookie, JSON.stringify(start.pending), {
       path: "/auth",
       httpOnly: true,
@@ -54,14 +55,24 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps & { urls:
     const pending = JSON.parse(unsigned.value) as PendingSignIn;
     let subject: string;
     try {
-      ({ subject } = await relyingParty().finish(new URL(req.url, deps.urls.base), pending));
+      ({ subject } = await (await relyingParty()).finish(new URL(req.url, deps.urls.base), pending));
     } catch (e) {
       req.log.warn({ err: { type: (e as Error).name } }, "sign-in failed");
       throw new AppError("SIGN_IN_FAILED");
     }
     const staff = await findStaffBySubject(db, subject);
-    if (!staff) throw new AppError("NOT_STAFF");
     const now = clock.now();
+    if (!staff) {
+      // The subject may be an email address: the trail keeps its hash, enough to match a complaint.
+      const subjectHash = createHash("sha256").update(subject).digest("hex");
+      await recordAudit(db, { kind: "system", name: "sign-in" }, now, {
+        action: "staff.sign-in-refused",
+        subjectType: "identity",
+        subjectId: subjectHash,
+        details: { ip: req.ip },
+      });
+      throw new AppError("NOT_STAFF");
+    }
     const token = await db.transaction(async (tx) => {
       const t = await openSession(tx, staff.staffId, now, config.sessionTtlHours);
       await recordAudit(tx, { kind: "staff", staffId: staff.staffId, ip: req.ip }, now, {

@@ -9,10 +9,10 @@ import { pageContext, sendPage } from "../../context.ts";
 import { CsrfField } from "../../views/forms.tsx";
 import { Layout } from "../../views/layout.tsx";
 
-const providers = new WeakMap<Urls, DevProvider>();
+const providers = new WeakMap<Urls, Promise<DevProvider>>();
 
 /** One development provider per running app, made once its URL is known. */
-export function devProviderFor(deps: AppDeps & { urls: Urls }): DevProvider {
+export function devProviderFor(deps: AppDeps & { urls: Urls }): Promise<DevProvider> {
   let p = providers.get(deps.urls);
   if (!p) {
     p = createDevProvider({
@@ -30,7 +30,7 @@ export async function registerDevOidc(app: FastifyInstance, deps: AppDeps & { ur
 
   // The sign-in page of the development provider: pick a demo staff member.
   app.get<{ Params: { uid: string } }>(`${devIssuerPath}/interaction/:uid`, async (req, reply) => {
-    const provider = devProviderFor(deps);
+    const provider = await devProviderFor(deps);
     try {
       await provider.interactionDetails(req.raw, reply.raw);
     } catch {
@@ -71,13 +71,15 @@ export async function registerDevOidc(app: FastifyInstance, deps: AppDeps & { ur
     async (req, reply) => {
       const subject = typeof req.body?.subject === "string" ? req.body.subject : "";
       if (!(await findStaffBySubject(db, subject))) throw new AppError("NOT_STAFF");
+      const provider = await devProviderFor(deps);
       reply.hijack();
-      await devProviderFor(deps).finishLogin(req.raw, reply.raw, subject);
+      await provider.finishLogin(req.raw, reply.raw, subject);
     },
   );
   app.post<{ Params: { uid: string } }>(`${devIssuerPath}/interaction/:uid/abort`, async (req, reply) => {
+    const provider = await devProviderFor(deps);
     reply.hijack();
-    await devProviderFor(deps).abort(req.raw, reply.raw);
+    await provider.abort(req.raw, reply.raw);
   });
 
   // Everything else under the issuer is the provider itself; its request bodies are left unread for it.
@@ -85,8 +87,9 @@ export async function registerDevOidc(app: FastifyInstance, deps: AppDeps & { ur
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser("*", (_req, _payload, done) => done(null));
     const forward = async (req: import("fastify").FastifyRequest, reply: import("fastify").FastifyReply) => {
+      const provider = await devProviderFor(deps);
       reply.hijack();
-      devProviderFor(deps).handle(req.raw, reply.raw);
+      provider.handle(req.raw, reply.raw);
     };
     scope.all(`${devIssuerPath}/*`, forward);
     scope.all(devIssuerPath, forward);

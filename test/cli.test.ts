@@ -1,0 +1,108 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+// The `liaison` command as a person runs it: a real process, on a fresh data directory.
+
+const bin = path.resolve("bin/liaison.js");
+const dataDir = mkdtempSync(path.join(tmpdir(), "liaison-cli-"));
+const children: ChildProcess[] = [];
+
+function run(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [bin, ...args], {
+    env: { ...process.env, DATABASE_URL: "", DATA_DIR: dataDir, ...env },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `liaison start`, waits for /health, returns the process and everything it printed. */
+async function start(port: number) {
+  const child = spawn(process.execPath, [bin, "start"], {
+    env: { ...process.env, DATABASE_URL: "", DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "warn" },
+  });
+  children.push(child);
+  let out = "";
+  child.stdout.on("data", (d) => {
+    out += d;
+  });
+  child.stderr.on("data", (d) => {
+    out += d;
+  });
+  for (let i = 0; i < 120; i++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return { child, output: () => out };
+    if (child.exitCode !== null) throw new Error(`liaison start exited: ${out}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`no /health after 60 s: ${out}`);
+}
+
+async function stop(child: ChildProcess): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  child.kill("SIGTERM");
+  return exited;
+}
+
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("liaison command", () => {
+  it("prints help for itself and for each command", () => {
+    const main = run(["--help"]);
+    expect(main.status).toBe(0);
+    for (const c of ["start", "serve", "worker", "migrate", "demo"]) {
+      expect(main.stdout).toContain(c);
+      const one = run([c, "--help"]);
+      expect(one.status, c).toBe(0);
+      expect(one.stdout, c).toContain(`liaison ${c}`);
+    }
+  });
+
+  it("refuses an unknown command and a bad configuration with exit code 2", () => {
+    expect(run(["frobnicate"]).status).toBe(2);
+    const bad = run(["migrate"], { PORT: "not-a-port" });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("PORT");
+  });
+
+  it("serve and worker refuse the embedded database, which one process owns", () => {
+    const r = run(["serve"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("DATABASE_URL");
+  });
+
+  it("start loads the demo once, serves, stops cleanly on SIGTERM, and keeps its data across restarts", async () => {
+    const port = await freePort();
+    const first = await start(port);
+    expect(first.output()).toContain(`http://127.0.0.1:${port}/agent`);
+    expect(first.output()).toContain("agent.mtl");
+    expect(await stop(first.child)).toBe(0);
+
+    const demo = run(["demo"]);
+    expect(demo.status).toBe(0);
+    expect(demo.stdout).toContain("already has data");
+
+    const second = await start(port);
+    const health = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.json());
+    expect(health).toEqual({ status: "ok", engine: "pglite" });
+    expect(await stop(second.child)).toBe(0);
+  });
+});
