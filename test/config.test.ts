@@ -4,12 +4,21 @@ import { ConfigError, readConfig } from "../src/config.ts";
 describe("configuration", () => {
   it("defaults to the embedded setup on 127.0.0.1:3000 with development tools", () => {
     const c = readConfig({});
-    expect(c).toMatchObject({ host: "127.0.0.1", port: 3000, databaseUrl: undefined, oidc: undefined, devTools: true });
+    expect(c).toMatchObject({
+      host: "127.0.0.1",
+      port: 3000,
+      databaseUrl: undefined,
+      oidc: undefined,
+      devTools: true,
+    });
     expect(c.dataDir).toMatch(/data$/);
   });
 
   it("an empty variable counts as unset (regression: DATABASE_URL= was refused as an invalid URL)", () => {
-    expect(readConfig({ DATABASE_URL: "", OIDC_ISSUER: " " })).toMatchObject({ databaseUrl: undefined, oidc: undefined });
+    expect(readConfig({ DATABASE_URL: "", OIDC_ISSUER: " " })).toMatchObject({
+      databaseUrl: undefined,
+      oidc: undefined,
+    });
   });
 
   it("an external identity provider turns the development tools off", () => {

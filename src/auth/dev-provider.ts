@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Configuration } from "oidc-provider";
+import { type Lang, translator } from "../i18n/index.ts";
 
 // The development identity provider: a real OpenID Provider (oidc-provider) mounted under /dev/oidc
 // when no OIDC_ISSUER is configured, so sign-in runs the same authorization-code flow, with PKCE, as
@@ -24,6 +25,8 @@ export interface DevProvider {
 export async function createDevProvider(opts: {
   baseUrl: string;
   redirectUri: string;
+  /** Where the provider sends the person after signing them out (RP-initiated logout). */
+  postLogoutRedirectUri: string;
   findName(subject: string): Promise<string | undefined>;
 }): Promise<DevProvider> {
   // Loaded only when used: the package warns about the Node.js release at import, which a CLI call like
@@ -39,6 +42,7 @@ export async function createDevProvider(opts: {
         client_id: devClientId,
         client_secret: clientSecret,
         redirect_uris: [opts.redirectUri],
+        post_logout_redirect_uris: [opts.postLogoutRedirectUri],
         grant_types: ["authorization_code"],
         response_types: ["code"],
       },
@@ -46,7 +50,17 @@ export async function createDevProvider(opts: {
     jwks: { keys: [{ ...jwk, kid: "dev", use: "sig", alg: "RS256" } as never] },
     cookies: { keys: [randomBytes(32).toString("base64url")] },
     claims: { openid: ["sub"], profile: ["name"] },
-    features: { devInteractions: { enabled: false } },
+    features: {
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: {
+        enabled: true,
+        // The provider's own confirmation page, in the person's language and the workspace's look.
+        async logoutSource(ctx, form) {
+          const lang = /(?:^|;\s*)lang=fr(?:;|$)/.test(ctx.get("cookie")) ? "fr" : "en";
+          ctx.body = logoutPage(lang, form);
+        },
+      },
+    },
     interactions: { url: (_ctx, interaction) => `${devIssuerPath}/interaction/${interaction.uid}` },
     // Staff sign in to Liaison itself: there is nothing to consent to, so the grant is implicit.
     async loadExistingGrant(ctx) {
@@ -64,7 +78,14 @@ export async function createDevProvider(opts: {
       return { accountId: sub, claims: () => ({ sub, name }) };
     },
     pkce: { required: () => true },
-    ttl: { Session: 3600, Interaction: 600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
+    ttl: {
+      Session: 3600,
+      Interaction: 600,
+      Grant: 3600,
+      AccessToken: 600,
+      IdToken: 600,
+      AuthorizationCode: 60,
+    },
   };
   const provider = new Provider(issuer, configuration);
   // The provider logs to the console through its events; Liaison's own logs say what matters.
@@ -97,4 +118,14 @@ export async function createDevProvider(opts: {
       );
     },
   };
+}
+
+function logoutPage(lang: Lang, form: string): string {
+  const t = translator(lang);
+  // `form` is the provider's own hidden form (its id is op.logoutForm); the buttons submit it.
+  return `<!DOCTYPE html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${t("dev.signOutTitle")} — Liaison</title><link rel="stylesheet" href="/static/gcds.css"><link rel="stylesheet" href="/static/liaison.css"></head>
+<body><main id="main" class="container"><h1>${t("dev.signOutTitle")}</h1><p>${t("dev.signOutIntro")}</p>${form}
+<p><button type="submit" form="op.logoutForm" name="logout" value="yes">${t("dev.signOutConfirm")}</button>
+<button type="submit" form="op.logoutForm" class="secondary">${t("dev.signOutStay")}</button></p></main></body></html>`;
 }

@@ -19,6 +19,12 @@ export interface RelyingParty {
   start(next: string): Promise<SignInStart>;
   /** Exchanges the code and returns the claim that identifies staff. Throws on any mismatch. */
   finish(callbackUrl: URL, pending: PendingSignIn): Promise<{ subject: string }>;
+  /**
+   * Where to send the person so the provider ends its own session too (OIDC RP-Initiated Logout), or
+   * undefined when the provider offers no such endpoint. Without it, "sign out" would be undone by the
+   * next sign-in, which the provider would grant silently.
+   */
+  endSessionUrl(postLogoutRedirectUri: string): Promise<string | undefined>;
 }
 
 export function createRelyingParty(opts: {
@@ -74,6 +80,14 @@ export function createRelyingParty(opts: {
       if (typeof subject !== "string" || subject === "")
         throw new Error("ID token without the subject claim");
       return { subject };
+    },
+    async endSessionUrl(postLogoutRedirectUri) {
+      const config = await configuration();
+      if (!config.serverMetadata().end_session_endpoint) return undefined;
+      return oidc.buildEndSessionUrl(config, {
+        post_logout_redirect_uri: postLogoutRedirectUri,
+        client_id: opts.clientId,
+      }).href;
     },
   };
 }

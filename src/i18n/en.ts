@@ -150,6 +150,11 @@ export const en = {
   "dev.signInIntro":
     "Choose a demo staff member to sign in as. A real identity provider replaces this page in production.",
   "dev.signInAs": "Sign in as {name}",
+  "dev.signOutTitle": "Sign out of the identity provider",
+  "dev.signOutIntro":
+    "You are signed out of Liaison. Also end your session with the identity provider, so that the next sign-in asks who you are?",
+  "dev.signOutConfirm": "Yes, sign me out",
+  "dev.signOutStay": "No, stay signed in to the provider",
   "dev.cancel": "Cancel",
 
   "auth.signedOut": "You are signed out.",

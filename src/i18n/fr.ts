@@ -154,6 +154,11 @@ export const fr: Record<MessageKey, string> = {
   "dev.signInIntro":
     "Choisissez un membre du personnel de démonstration. En production, un vrai fournisseur d’identité remplace cette page.",
   "dev.signInAs": "Se connecter en tant que {name}",
+  "dev.signOutTitle": "Se déconnecter du fournisseur d’identité",
+  "dev.signOutIntro":
+    "Vous êtes déconnecté de Liaison. Mettre aussi fin à votre session auprès du fournisseur d’identité, pour que la prochaine connexion vous demande qui vous êtes?",
+  "dev.signOutConfirm": "Oui, me déconnecter",
+  "dev.signOutStay": "Non, rester connecté au fournisseur",
   "dev.cancel": "Annuler",
 
   "auth.signedOut": "Vous êtes déconnecté.",

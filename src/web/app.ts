@@ -84,7 +84,9 @@ export async function buildApp(
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
-        "form-action": ["'self'"],
+        // Signing out sends the person on to the identity provider to end its session too (a redirect
+        // after a form post, which form-action governs).
+        "form-action": ["'self'", ...(config.oidc ? [new URL(config.oidc.issuer).origin] : [])],
         "frame-ancestors": ["'none'"],
         "upgrade-insecure-requests": null,
       },

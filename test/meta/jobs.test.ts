@@ -38,7 +38,9 @@ describe("jobs (meta)", () => {
   it("purge-expired-sessions removes sessions at their expiry instant, not before, and audits it", async () => {
     const db = database.db;
     const id = "00000000-0000-4000-8000-000000000001";
-    await db.insert(staff).values({ id, subject: "s", name: "S", createdAt: new Date("2026-01-01T00:00:00Z") });
+    await db
+      .insert(staff)
+      .values({ id, subject: "s", name: "S", createdAt: new Date("2026-01-01T00:00:00Z") });
     const opened = new Date("2026-03-01T00:00:00Z");
     await openSession(db, id as never, opened, 12);
     const job = allJobs.find((j) => j.name === "purge-expired-sessions")!;

@@ -1,5 +1,6 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditEvents, settings } from "../../src/db/schema/audit.ts";
 import { contactPoints } from "../../src/db/schema/files.ts";
 import { demoShowcase } from "../../src/demo/load.ts";
 import { en } from "../../src/i18n/en.ts";
@@ -194,6 +195,29 @@ describe("forms", () => {
       { formPage: `/agent/files/${postFile}` },
     );
     expect(res.status).toBe(403);
+  });
+});
+
+describe("development clock", () => {
+  it("moves time forward for the whole app, is kept in the database, audited, and never goes back", async () => {
+    const client = await t.clientAs("agent.mtl");
+    const before = t.clock.now().getTime();
+    const res = await client.postForm("/dev/clock", { amount: "2", unit: "days" });
+    expect(res.status).toBe(302);
+    expect(t.clock.now().getTime() - before).toBeGreaterThanOrEqual(2 * 86_400_000);
+    const [setting] = await t.database.db
+      .select()
+      .from(settings)
+      .where(eq(settings.key, "dev-clock-offset-ms"));
+    expect(Number(setting?.value)).toBe(t.clock.offsetMs);
+    const audits = await t.database.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.action, "dev-clock.advanced"));
+    expect(audits).toHaveLength(1);
+    const refused = await client.postForm("/dev/clock", { amount: "-5", unit: "days" });
+    expect(refused.status).toBe(400);
+    expect(t.clock.offsetMs).toBe(Number(setting?.value));
   });
 });
 

@@ -106,6 +106,8 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps & { urls:
       });
     }
     reply.clearCookie(sessionCookie, { path: "/" });
-    return reply.redirect("/agent?signedOut=1");
+    const signedOut = `${deps.urls.base}/agent?signedOut=1`;
+    const providerSignOut = await (await relyingParty()).endSessionUrl(signedOut).catch(() => undefined);
+    return reply.redirect(providerSignOut ?? "/agent?signedOut=1", 303);
   });
 }

@@ -18,6 +18,7 @@ export function devProviderFor(deps: AppDeps & { urls: Urls }): Promise<DevProvi
     p = createDevProvider({
       baseUrl: deps.urls.base,
       redirectUri: `${deps.urls.base}/auth/callback`,
+      postLogoutRedirectUri: `${deps.urls.base}/agent?signedOut=1`,
       findName: async (subject) => (await findStaffBySubject(deps.database.db, subject))?.name,
     });
     providers.set(deps.urls, p);
