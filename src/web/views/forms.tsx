@@ -89,3 +89,62 @@ export function submittedValue(
 export function CsrfField(props: { token: string | undefined }) {
   return <input type="hidden" name="_csrf" value={props.token ?? ""} />;
 }
+
+interface FieldProps {
+  t: Translate;
+  form: string;
+  name: string;
+  label: string;
+  hint?: string | undefined;
+  state: FormState | undefined;
+  required?: boolean;
+}
+
+/** A select whose chosen option survives a round trip through the form's errors. */
+export function SelectField(props: FieldProps & { options: { value: string; label: string }[] }) {
+  const chosen = submittedValue(props.state, props.form, props.name);
+  return (
+    <Field {...props}>
+      {(a) => (
+        <select {...a}>
+          {props.options.map((o) => (
+            <option key={o.value} value={o.value} selected={chosen === o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+/** A past instant typed as wall-clock time in the office's zone; defaults to, and is capped at, now. */
+export function PastInstantField(props: FieldProps & { now: string }) {
+  return (
+    <Field {...props}>
+      {(a) => (
+        <input
+          type="datetime-local"
+          {...a}
+          value={submittedValue(props.state, props.form, props.name, props.now)}
+          max={props.now}
+        />
+      )}
+    </Field>
+  );
+}
+
+export function TextField(props: FieldProps & { multiline?: boolean; type?: "text" | "email" }) {
+  const value = submittedValue(props.state, props.form, props.name);
+  return (
+    <Field {...props}>
+      {(a) =>
+        props.multiline ? (
+          <textarea {...a} rows={3} spellcheck={false} value={value} />
+        ) : (
+          <input type={props.type ?? "text"} {...a} value={value} spellcheck={props.type !== "email"} />
+        )
+      }
+    </Field>
+  );
+}

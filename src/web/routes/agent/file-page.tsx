@@ -1,11 +1,18 @@
-import { contactSources, languages } from "../../../db/schema/files.ts";
+import { contactKinds, contactSources, languages } from "../../../db/schema/files.ts";
 import type { Party } from "../../../files/model.ts";
 import { contactHistory, emailConsentAt, partiesOf, representationAt } from "../../../files/rules.ts";
 import type { FileView } from "../../../files/service.ts";
 import type { MessageKey } from "../../../i18n/en.ts";
 import { formatDate, formatInstant } from "../../../i18n/index.ts";
 import { instantToWallTime } from "../../../time-zones.ts";
-import { CsrfField, ErrorSummary, Field, type FormState, submittedValue } from "../../views/forms.tsx";
+import {
+  CsrfField,
+  ErrorSummary,
+  type FormState,
+  PastInstantField,
+  SelectField,
+  TextField,
+} from "../../views/forms.tsx";
 import { Layout, type PageContext } from "../../views/layout.tsx";
 
 export function FilePage(props: {
@@ -20,10 +27,6 @@ export function FilePage(props: {
   const zone = office.timeZone;
   const when = (d: Date) => formatInstant(lang, d, zone);
   const officeName = lang === "fr" ? office.nameFr : office.nameEn;
-  const base = `/agent/files/${application.number}`;
-  const nowWall = instantToWallTime(view.at, zone);
-  const currentRep = representationAt(parties.representations, view.at);
-  const open = (form: string) => state?.form === form;
 
   const routingText =
     routing.channel === "none"
@@ -89,196 +92,127 @@ export function FilePage(props: {
       ))}
 
       {view.canRecord ? (
-        <>
-          <h2 id="record">{t("file.recordAddress")}</h2>
-          <p>{t("file.recordAddressHint")}</p>
-          <ErrorSummary t={t} state={state} form="address" />
-          <form method="post" action={`${base}/contact-points`} noValidate>
-            <CsrfField token={ctx.csrfToken} />
-            <Field t={t} form="address" name="partyId" label={t("file.party")} state={state} required>
-              {(a) => (
-                <select {...a}>
-                  {partiesOf(parties).map((p) => (
-                    <option
-                      key={p.id}
-                      value={p.id}
-                      selected={submittedValue(state, "address", "partyId") === p.id}
-                    >
-                      {p.name} — {t(`role.${p.role}` as MessageKey)}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <Field t={t} form="address" name="kind" label={t("file.kind")} state={state} required>
-              {(a) => (
-                <select {...a}>
-                  {(["email", "postal"] as const).map((k) => (
-                    <option key={k} value={k} selected={submittedValue(state, "address", "kind") === k}>
-                      {t(`kind.${k}`)}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <Field
-              t={t}
-              form="address"
-              name="value"
-              label={t("file.value")}
-              hint={t("file.valueHint")}
-              state={state}
-              required
-            >
-              {(a) => (
-                <textarea
-                  {...a}
-                  rows={3}
-                  spellcheck={false}
-                  value={submittedValue(state, "address", "value")}
-                />
-              )}
-            </Field>
-            <Field t={t} form="address" name="source" label={t("file.source")} state={state} required>
-              {(a) => (
-                <select {...a}>
-                  {contactSources.map((s) => (
-                    <option key={s} value={s} selected={submittedValue(state, "address", "source") === s}>
-                      {t(`source.${s}`)}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <Field
-              t={t}
-              form="address"
-              name="providedAt"
-              label={t("file.providedAt", { zone })}
-              state={state}
-              required
-            >
-              {(a) => (
-                <input
-                  type="datetime-local"
-                  {...a}
-                  value={submittedValue(state, "address", "providedAt", nowWall)}
-                  max={nowWall}
-                />
-              )}
-            </Field>
-            <button type="submit">{t("file.save")}</button>
-          </form>
-
-          <details open={open("representative")}>
-            <summary>{t("file.recordRepresentative")}</summary>
-            <ErrorSummary t={t} state={state} form="representative" />
-            <form method="post" action={`${base}/representatives`} noValidate>
-              <CsrfField token={ctx.csrfToken} />
-              <Field t={t} form="representative" name="name" label={t("file.repName")} state={state} required>
-                {(a) => <input type="text" {...a} value={submittedValue(state, "representative", "name")} />}
-              </Field>
-              <Field t={t} form="representative" name="email" label={t("file.repEmail")} state={state}>
-                {(a) => (
-                  <input
-                    type="email"
-                    {...a}
-                    value={submittedValue(state, "representative", "email")}
-                    spellcheck={false}
-                  />
-                )}
-              </Field>
-              <Field
-                t={t}
-                form="representative"
-                name="postal"
-                label={t("file.repPostal")}
-                state={state}
-                required
-              >
-                {(a) => (
-                  <textarea {...a} rows={3} value={submittedValue(state, "representative", "postal")} />
-                )}
-              </Field>
-              <Field
-                t={t}
-                form="representative"
-                name="preferredLanguage"
-                label={t("file.repLanguage")}
-                state={state}
-                required
-              >
-                {(a) => (
-                  <select {...a}>
-                    {languages.map((l) => (
-                      <option
-                        key={l}
-                        value={l}
-                        selected={submittedValue(state, "representative", "preferredLanguage") === l}
-                      >
-                        {t(`lang.${l}`)}
-                      </option>
-                    ))}
-                  </select>
-                )}
-              </Field>
-              <Field
-                t={t}
-                form="representative"
-                name="receivedAt"
-                label={t("file.repReceived", { zone })}
-                state={state}
-                required
-              >
-                {(a) => (
-                  <input
-                    type="datetime-local"
-                    {...a}
-                    value={submittedValue(state, "representative", "receivedAt", nowWall)}
-                    max={nowWall}
-                  />
-                )}
-              </Field>
-              <button type="submit">{t("file.repSave")}</button>
-            </form>
-          </details>
-
-          {currentRep ? (
-            <details open={open("withdrawal")}>
-              <summary>{t("file.withdraw")}</summary>
-              <ErrorSummary t={t} state={state} form="withdrawal" />
-              <form method="post" action={`${base}/representatives/withdraw`} noValidate>
-                <CsrfField token={ctx.csrfToken} />
-                <Field
-                  t={t}
-                  form="withdrawal"
-                  name="receivedAt"
-                  label={t("file.withdrawReceived", { zone })}
-                  state={state}
-                  required
-                >
-                  {(a) => (
-                    <input
-                      type="datetime-local"
-                      {...a}
-                      value={submittedValue(state, "withdrawal", "receivedAt", nowWall)}
-                      max={nowWall}
-                    />
-                  )}
-                </Field>
-                <button type="submit" class="secondary">
-                  {t("file.withdrawSave")}
-                </button>
-              </form>
-            </details>
-          ) : null}
-        </>
+        <RecordingForms ctx={ctx} view={view} state={state} />
       ) : (
         <div class="notice">
           <p>{t("file.readOnly")}</p>
         </div>
       )}
     </Layout>
+  );
+}
+
+/** The forms that add to the file's history: a new address, an IMM 5476, its withdrawal. */
+function RecordingForms(props: { ctx: PageContext; view: FileView; state: FormState | undefined }) {
+  const { ctx, view, state } = props;
+  const { t } = ctx;
+  const zone = view.office.timeZone;
+  const now = instantToWallTime(view.at, zone);
+  const base = `/agent/files/${view.application.number}`;
+  const currentRep = representationAt(view.parties.representations, view.at);
+  const common = { t, state, required: true };
+  return (
+    <>
+      <h2 id="record">{t("file.recordAddress")}</h2>
+      <p>{t("file.recordAddressHint")}</p>
+      <ErrorSummary t={t} state={state} form="address" />
+      <form method="post" action={`${base}/contact-points`} noValidate>
+        <CsrfField token={ctx.csrfToken} />
+        <SelectField
+          {...common}
+          form="address"
+          name="partyId"
+          label={t("file.party")}
+          options={partiesOf(view.parties).map((p) => ({
+            value: p.id,
+            label: `${p.name} — ${t(`role.${p.role}` as MessageKey)}`,
+          }))}
+        />
+        <SelectField
+          {...common}
+          form="address"
+          name="kind"
+          label={t("file.kind")}
+          options={contactKinds.map((k) => ({ value: k, label: t(`kind.${k}`) }))}
+        />
+        <TextField
+          {...common}
+          form="address"
+          name="value"
+          label={t("file.value")}
+          hint={t("file.valueHint")}
+          multiline
+        />
+        <SelectField
+          {...common}
+          form="address"
+          name="source"
+          label={t("file.source")}
+          options={contactSources.map((s) => ({ value: s, label: t(`source.${s}`) }))}
+        />
+        <PastInstantField
+          {...common}
+          form="address"
+          name="providedAt"
+          label={t("file.providedAt", { zone })}
+          now={now}
+        />
+        <button type="submit">{t("file.save")}</button>
+      </form>
+
+      <details open={state?.form === "representative"}>
+        <summary>{t("file.recordRepresentative")}</summary>
+        <ErrorSummary t={t} state={state} form="representative" />
+        <form method="post" action={`${base}/representatives`} noValidate>
+          <CsrfField token={ctx.csrfToken} />
+          <TextField {...common} form="representative" name="name" label={t("file.repName")} />
+          <TextField
+            {...common}
+            required={false}
+            form="representative"
+            name="email"
+            label={t("file.repEmail")}
+            type="email"
+          />
+          <TextField {...common} form="representative" name="postal" label={t("file.repPostal")} multiline />
+          <SelectField
+            {...common}
+            form="representative"
+            name="preferredLanguage"
+            label={t("file.repLanguage")}
+            options={languages.map((l) => ({ value: l, label: t(`lang.${l}`) }))}
+          />
+          <PastInstantField
+            {...common}
+            form="representative"
+            name="receivedAt"
+            label={t("file.repReceived", { zone })}
+            now={now}
+          />
+          <button type="submit">{t("file.repSave")}</button>
+        </form>
+      </details>
+
+      {currentRep ? (
+        <details open={state?.form === "withdrawal"}>
+          <summary>{t("file.withdraw")}</summary>
+          <ErrorSummary t={t} state={state} form="withdrawal" />
+          <form method="post" action={`${base}/representatives/withdraw`} noValidate>
+            <CsrfField token={ctx.csrfToken} />
+            <PastInstantField
+              {...common}
+              form="withdrawal"
+              name="receivedAt"
+              label={t("file.withdrawReceived", { zone })}
+              now={now}
+            />
+            <button type="submit" class="secondary">
+              {t("file.withdrawSave")}
+            </button>
+          </form>
+        </details>
+      ) : null}
+    </>
   );
 }
 
