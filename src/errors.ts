@@ -18,6 +18,8 @@ export const errorCatalogue = {
   MALFORMED_FILE_NUMBER: 400,
   /** "Provided on" after the present instant: history cannot be written ahead of time. */
   PROVIDED_IN_FUTURE: 400,
+  /** A moment asked about (routing "as of") that has not happened yet. */
+  DATE_IN_FUTURE: 400,
   /** A date or time that could not be read. */
   INVALID_DATE: 400,
   /** A required field was left empty. */

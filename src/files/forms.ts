@@ -82,7 +82,13 @@ export class FormCheck {
     return lines.join("\n");
   }
   /** A past instant, typed as wall-clock time in the office's zone. */
-  pastInstant(field: string, v: string, timeZone: string, now: Date): Date | undefined {
+  pastInstant(
+    field: string,
+    v: string,
+    timeZone: string,
+    now: Date,
+    futureCode: "PROVIDED_IN_FUTURE" | "DATE_IN_FUTURE" = "PROVIDED_IN_FUTURE",
+  ): Date | undefined {
     if (!this.required(field, v)) return undefined;
     const at = wallTimeToInstant(v, timeZone);
     if (!at) {
@@ -91,7 +97,7 @@ export class FormCheck {
     }
     // A minute of grace: the form's default is "now" rounded to the minute in the person's clock.
     if (at.getTime() > now.getTime() + 60_000) {
-      this.fail(field, "PROVIDED_IN_FUTURE");
+      this.fail(field, futureCode);
       return undefined;
     }
     return at.getTime() > now.getTime() ? now : at;

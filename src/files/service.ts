@@ -81,12 +81,25 @@ export interface FileView {
   office: NonNullable<Awaited<ReturnType<typeof findOffice>>>;
   parties: FileParties;
   routing: Routing;
+  /** The instant the routing answers for: now, or a past instant the person asked about. */
   at: Date;
+  /** Whether `at` is a past instant the person asked about, rather than now. */
+  inThePast: boolean;
+  now: Date;
   canRecord: boolean;
 }
 
-/** Opens a file for a person; another office's file is indistinguishable from one that does not exist. */
-export async function openFile(deps: Deps, staff: StaffContext, number: string): Promise<FileView> {
+/**
+ * Opens a file for a person; another office's file is indistinguishable from one that does not exist.
+ * With `asOf` (wall-clock time in the office's zone), the routing answers for that past instant: where
+ * a letter sent then had to go, which is the question a dispute asks.
+ */
+export async function openFile(
+  deps: Deps,
+  staff: StaffContext,
+  number: string,
+  asOf?: string,
+): Promise<FileView> {
   const application = fileNumberPattern.test(number)
     ? await findApplicationByNumber(deps.db, number)
     : undefined;
@@ -97,13 +110,21 @@ export async function openFile(deps: Deps, staff: StaffContext, number: string):
     loadFileParties(deps.db, application.id),
   ]);
   if (!office || !fileParties) throw new AppError("NOT_FOUND");
-  const at = deps.clock.now();
+  const now = deps.clock.now();
+  let at = now;
+  if (asOf) {
+    const check = new FormCheck();
+    at = check.pastInstant("asOf", asOf, office.timeZone, now, "DATE_IN_FUTURE") ?? now;
+    check.throwIfAny();
+  }
   return {
     application,
     office,
     parties: fileParties,
     routing: routeCorrespondence(fileParties, at),
     at,
+    inThePast: at.getTime() < now.getTime(),
+    now,
     canRecord: canRecordOnFilesOf(staff.postings, application.officeCode),
   };
 }

@@ -129,6 +129,13 @@ export const en = {
   "file.withdrawReceived": "Withdrawal received on (office time: {zone})",
   "file.withdrawSave": "Record the withdrawal",
   "file.saved": "Recorded. The history and the routing below are up to date.",
+  "file.asOfTitle": "Where would correspondence have gone at another time?",
+  "file.asOfLabel": "At (office time: {zone})",
+  "file.asOfHint": "Answers from the history as it stands: the latest addresses provided up to that instant.",
+  "file.asOfSubmit": "Show the routing at that time",
+  "file.pastRouting": "You are looking at where correspondence had to go at a past instant.",
+  "file.backToNow": "Show it as of now",
+  "file.inEffectThen": "In effect at that time",
   "file.back": "Back to search",
 
   "form.errorsTitle": "There is a problem with this form",
@@ -170,6 +177,7 @@ export const en = {
   "error.MALFORMED_FILE_NUMBER":
     "A file number is a capital letter followed by 9 digits, for example E000000001.",
   "error.PROVIDED_IN_FUTURE": "This date is in the future. Enter when the address was actually provided.",
+  "error.DATE_IN_FUTURE": "Choose a moment that is not in the future.",
   "error.INVALID_DATE": "Enter a valid date and time.",
   "error.REQUIRED": "This field is required.",
   "error.INVALID_CHOICE": "Choose one of the options offered.",

@@ -133,6 +133,14 @@ export const fr: Record<MessageKey, string> = {
   "file.withdrawReceived": "Retrait reçu le (heure du bureau : {zone})",
   "file.withdrawSave": "Consigner le retrait",
   "file.saved": "C’est consigné. L’historique et le destinataire ci-dessous sont à jour.",
+  "file.asOfTitle": "Où la correspondance serait-elle allée à un autre moment?",
+  "file.asOfLabel": "Le (heure du bureau : {zone})",
+  "file.asOfHint":
+    "Répond d’après l’historique tel qu’il est : les dernières adresses fournies jusqu’à cet instant.",
+  "file.asOfSubmit": "Afficher le destinataire à ce moment",
+  "file.pastRouting": "Vous voyez où la correspondance devait aller à un instant passé.",
+  "file.backToNow": "Afficher la situation actuelle",
+  "file.inEffectThen": "En vigueur à ce moment",
   "file.back": "Retour à la recherche",
 
   "form.errorsTitle": "Ce formulaire comporte une erreur",
@@ -175,6 +183,7 @@ export const fr: Record<MessageKey, string> = {
     "Un numéro de dossier est une lettre majuscule suivie de 9 chiffres, par exemple E000000001.",
   "error.PROVIDED_IN_FUTURE":
     "Cette date est dans le futur. Entrez la date à laquelle l’adresse a réellement été fournie.",
+  "error.DATE_IN_FUTURE": "Choisissez un moment qui n’est pas dans le futur.",
   "error.INVALID_DATE": "Entrez une date et une heure valides.",
   "error.REQUIRED": "Ce champ est obligatoire.",
   "error.INVALID_CHOICE": "Choisissez l’une des options proposées.",

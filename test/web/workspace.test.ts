@@ -1,10 +1,12 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, settings } from "../../src/db/schema/audit.ts";
-import { contactPoints } from "../../src/db/schema/files.ts";
+import { applications, contactPoints } from "../../src/db/schema/files.ts";
 import { demoShowcase } from "../../src/demo/load.ts";
+import { loadFileParties } from "../../src/files/store.ts";
 import { en } from "../../src/i18n/en.ts";
 import { fr } from "../../src/i18n/fr.ts";
+import { instantToWallTime } from "../../src/time-zones.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 
 // The staff workspace over real HTTP: sessions, CSRF, office isolation, errors in the person's language,
@@ -133,6 +135,35 @@ describe("forms", () => {
     expect(res.status).toBe(200);
     expect(res.body).toContain('data-reason="representative-email"');
     expect(res.body).toMatch(/IMM 5476/);
+  });
+
+  it("C-3: the routing at a past instant answers from history: before the IMM 5476 arrived, the applicant", async () => {
+    const later = demoShowcase.find((s) => s.scenario === "representative-declared-later")!.number;
+    const mtl = await t.clientAs("agent.mtl");
+    const now = await mtl.get(`/agent/files/${later}`);
+    expect(now.body).toContain('data-reason="representative-email"');
+    const [application] = await t.database.db
+      .select()
+      .from(applications)
+      .where(eq(applications.number, later));
+    const file = await loadFileParties(t.database.db, application!.id as never);
+    const declared = file!.representations.find((r) => r.kind === "declared")!.effectiveAt;
+    const justBefore = instantToWallTime(new Date(declared.getTime() - 60_000), "America/Toronto");
+    const then = await mtl.get(`/agent/files/${later}?asOf=${justBefore}`);
+    expect(then.status).toBe(200);
+    expect(then.body).not.toContain('data-reason="representative-');
+    expect(then.body).toContain(escaped(en["file.pastRouting"]));
+    expect(then.body).toContain(escaped(en["file.inEffectThen"]));
+  });
+
+  it("a routing question about the future or an unreadable time is a clear error", async () => {
+    const mtl = await t.clientAs("agent.mtl");
+    const future = await mtl.get(`/agent/files/${repFile}?asOf=2999-01-01T00:00`);
+    expect(future.status).toBe(400);
+    expect(future.body).toContain(escaped(en["error.DATE_IN_FUTURE"]));
+    const garbage = await mtl.get(`/agent/files/${repFile}?asOf=yesterday`);
+    expect(garbage.status).toBe(400);
+    expect(garbage.body).toContain(escaped(en["error.INVALID_DATE"]));
   });
 
   it("a form posted without its CSRF token is refused in the person's language and records nothing", async () => {

@@ -1,6 +1,12 @@
 import { contactKinds, contactSources, languages } from "../../../db/schema/files.ts";
 import type { Party } from "../../../files/model.ts";
-import { contactHistory, emailConsentAt, partiesOf, representationAt } from "../../../files/rules.ts";
+import {
+  contactHistory,
+  contactPointAt,
+  emailConsentAt,
+  partiesOf,
+  representationAt,
+} from "../../../files/rules.ts";
 import type { FileView } from "../../../files/service.ts";
 import type { MessageKey } from "../../../i18n/en.ts";
 import { formatDate, formatInstant } from "../../../i18n/index.ts";
@@ -75,6 +81,13 @@ export function FilePage(props: {
       <section class="routing" aria-labelledby="routing-heading" data-reason={routing.reason}>
         <h2 id="routing-heading">{t("file.routingTitle")}</h2>
         <p class="hint">{t("file.routingAsOf", { at: when(view.at), zone })}</p>
+        {view.inThePast ? (
+          <div class="notice notice-warning">
+            <p>
+              {t("file.pastRouting")} <a href={`/agent/files/${application.number}`}>{t("file.backToNow")}</a>
+            </p>
+          </div>
+        ) : null}
         <p class="answer" id="routing-answer">
           {routingText}
         </p>
@@ -85,6 +98,8 @@ export function FilePage(props: {
           </p>
         ) : null}
       </section>
+
+      <AsOfForm ctx={ctx} view={view} state={state} />
 
       <h2>{t("file.parties")}</h2>
       {partiesOf(parties).map((party) => (
@@ -102,14 +117,41 @@ export function FilePage(props: {
   );
 }
 
+/** Asks where correspondence had to go at a past instant (a GET form: it changes nothing). */
+function AsOfForm(props: { ctx: PageContext; view: FileView; state: FormState | undefined }) {
+  const { ctx, view, state } = props;
+  const { t } = ctx;
+  const zone = view.office.timeZone;
+  return (
+    <details open={view.inThePast || state?.form === "asOf"}>
+      <summary>{t("file.asOfTitle")}</summary>
+      <ErrorSummary t={t} state={state} form="asOf" />
+      <form method="get" action={`/agent/files/${view.application.number}`}>
+        <PastInstantField
+          t={t}
+          state={state}
+          form="asOf"
+          name="asOf"
+          label={t("file.asOfLabel", { zone })}
+          hint={t("file.asOfHint")}
+          now={instantToWallTime(view.inThePast ? view.at : view.now, zone)}
+        />
+        <button type="submit" class="secondary">
+          {t("file.asOfSubmit")}
+        </button>
+      </form>
+    </details>
+  );
+}
+
 /** The forms that add to the file's history: a new address, an IMM 5476, its withdrawal. */
 function RecordingForms(props: { ctx: PageContext; view: FileView; state: FormState | undefined }) {
   const { ctx, view, state } = props;
   const { t } = ctx;
   const zone = view.office.timeZone;
-  const now = instantToWallTime(view.at, zone);
+  const now = instantToWallTime(view.now, zone);
   const base = `/agent/files/${view.application.number}`;
-  const currentRep = representationAt(view.parties.representations, view.at);
+  const currentRep = representationAt(view.parties.representations, view.now);
   const common = { t, state, required: true };
   return (
     <>
@@ -223,6 +265,13 @@ function PartySection(props: { ctx: PageContext; view: FileView; party: Party })
   const when = (d: Date) => formatInstant(lang, d, zone);
   const consent = emailConsentAt(view.parties, party.id, view.at);
   const history = contactHistory(view.parties.contactPoints, party.id);
+  const inEffectThen = new Set(
+    view.inThePast
+      ? contactKinds
+          .map((k) => contactPointAt(view.parties.contactPoints, party.id, k, view.at)?.seq)
+          .filter((x) => x !== undefined)
+      : [],
+  );
   const repEvents = view.parties.representations.filter((r) => r.representativeId === party.id);
   const headingId = `party-${party.id}`;
   return (
@@ -271,13 +320,21 @@ function PartySection(props: { ctx: PageContext; view: FileView; party: Party })
             {history.map((h) => (
               <tr key={h.seq}>
                 <td>{t(`kind.${h.kind}` as MessageKey)}</td>
-                <td class="pre-line">{h.value}</td>
+                <td class="pre-line">
+                  {h.value}
+                  {inEffectThen.has(h.seq) ? (
+                    <>
+                      {" "}
+                      <span class="tag">{t("file.inEffectThen")}</span>
+                    </>
+                  ) : null}
+                </td>
                 <td>{t(`source.${h.source}` as MessageKey)}</td>
                 <td>{when(h.providedAt)}</td>
                 <td>
                   {h.supersededAt
                     ? when(h.supersededAt)
-                    : h.providedAt.getTime() > view.at.getTime()
+                    : h.providedAt.getTime() > view.now.getTime()
                       ? ""
                       : t("file.current")}
                 </td>

@@ -65,25 +65,42 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AppDeps): void {
     }
   });
 
-  app.get<FileParams & { Querystring: { saved?: string } }>("/agent/files/:number", async (req, reply) => {
-    const staff = requireStaff(req);
-    const view = await openFile(services, staff, req.params.number);
-    await recordAudit(services.db, { kind: "staff", staffId: staff.staffId, ip: req.ip }, view.at, {
-      action: "application.viewed",
-      subjectType: "application",
-      subjectId: view.application.id,
-      officeCode: view.application.officeCode,
-    });
-    return sendPage(
-      reply,
-      FilePage({
-        ctx: pageContext(req, reply, devTools),
-        view,
-        state: undefined,
-        saved: req.query.saved === "1",
-      }),
-    );
-  });
+  app.get<FileParams & { Querystring: { saved?: string; asOf?: string } }>(
+    "/agent/files/:number",
+    async (req, reply) => {
+      const staff = requireStaff(req);
+      const asOf = typeof req.query.asOf === "string" ? req.query.asOf.trim() : "";
+      let view: Awaited<ReturnType<typeof openFile>>;
+      try {
+        view = await openFile(services, staff, req.params.number, asOf || undefined);
+      } catch (e) {
+        if (!(e instanceof AppError) || e.problems.length === 0) throw e;
+        const now = await openFile(services, staff, req.params.number);
+        const state: FormState = { form: "asOf", problems: e.problems, values: { asOf } };
+        return sendPage(
+          reply,
+          FilePage({ ctx: pageContext(req, reply, devTools), view: now, state, saved: false }),
+          e.status,
+        );
+      }
+      await recordAudit(services.db, { kind: "staff", staffId: staff.staffId, ip: req.ip }, view.now, {
+        action: "application.viewed",
+        subjectType: "application",
+        subjectId: view.application.id,
+        officeCode: view.application.officeCode,
+        details: view.inThePast ? { asOf: view.at.toISOString() } : {},
+      });
+      return sendPage(
+        reply,
+        FilePage({
+          ctx: pageContext(req, reply, devTools),
+          view,
+          state: undefined,
+          saved: req.query.saved === "1",
+        }),
+      );
+    },
+  );
 
   /** A form on the file page: run the use case, then show the file again, or the form with its problems. */
   const fileForm =
