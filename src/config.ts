@@ -14,6 +14,8 @@ const EnvSchema = z.object({
   // Staff accounts are matched on this claim of the ID token.
   OIDC_SUBJECT_CLAIM: z.string().default("sub"),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  // The agency's SMTP relay, e.g. smtp://relay.internal:25. Unset: the development sink receives mail.
+  SMTP_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Development tools (/dev: clock, identity provider) are on only when no external identity provider is set.
   DEV_TOOLS: z.enum(["auto", "on", "off"]).default("auto"),
@@ -30,6 +32,7 @@ export type Config = {
     | { issuer: string; clientId: string; clientSecret: string | undefined; subjectClaim: string }
     | undefined;
   sessionTtlHours: number;
+  smtpUrl: string | undefined;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   devTools: boolean;
 };
@@ -64,6 +67,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ""),
     oidc,
     sessionTtlHours: e.SESSION_TTL_HOURS,
+    smtpUrl: e.SMTP_URL,
     logLevel: e.LOG_LEVEL,
     devTools: e.DEV_TOOLS === "on" || (e.DEV_TOOLS === "auto" && !oidc),
   };

@@ -32,6 +32,20 @@ export const errorCatalogue = {
   PARTY_NOT_ON_FILE: 400,
   /** Withdrawing a representative when none is declared on the file. */
   NO_REPRESENTATIVE: 409,
+  /** C-5: a typed recipient address that is not, byte for byte, the address on file. */
+  RECIPIENT_NOT_ON_FILE: 400,
+  /** C-5: the address on the letter was superseded between composing and sending. */
+  ADDRESS_SUPERSEDED: 409,
+  /** Routing found no address at all: one must be recorded before any letter can go. */
+  NO_ADDRESS: 409,
+  /** C-6: a request for documents or a convocation without its response deadline. */
+  DEADLINE_REQUIRED: 400,
+  /** C-6: a deadline shorter than the period the country's policy gives. */
+  DEADLINE_TOO_SHORT: 400,
+  /** C-6: a deadline on or before the day of sending. */
+  DEADLINE_IN_PAST: 400,
+  /** C-7: a From address other than the office's generic mailbox. */
+  SENDER_NOT_GENERIC_MAILBOX: 400,
   /** The sign-in with the identity provider failed or was abandoned. */
   SIGN_IN_FAILED: 400,
   /** The identity provider knows the person, but Liaison has no staff account for them. */

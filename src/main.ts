@@ -8,6 +8,7 @@ import { demoStaff } from "./demo/staff.ts";
 import { allJobs } from "./jobs/all.ts";
 import { startScheduler } from "./jobs/scheduler.ts";
 import { createLogger } from "./logger.ts";
+import { type DevSink, startDevSink } from "./mail/dev-sink.ts";
 import { buildApp } from "./web/app.ts";
 import { devClockSetting } from "./web/routes/dev/index.tsx";
 
@@ -97,11 +98,17 @@ async function main(argv: string[]): Promise<number> {
   }
   const stops: (() => Promise<void>)[] = [];
   if (command === "start" && config.devTools) await loadDemoData(database.db, clock);
+  // With no relay configured, a development SMTP sink receives the mail (read it at /dev/mail).
+  const devSink =
+    command === "start" && config.devTools && !config.smtpUrl
+      ? await startDevSink({ dataDir: config.dataDir, clock })
+      : undefined;
+  if (devSink) stops.push(() => devSink.close());
   if (command === "start" || command === "serve") {
-    const { app, urls } = await buildApp({ config, database, clock, devClock, logger });
+    const { app, urls } = await buildApp({ config, database, clock, devClock, devSink, logger });
     await app.listen({ host: config.host, port: config.port });
     stops.push(() => app.close());
-    printBanner(config, database, urls.base);
+    printBanner(config, database, urls.base, devSink);
   }
   if (command === "start" || command === "worker") {
     const scheduler = startScheduler(allJobs, { db: database.db, clock, logger });
@@ -113,7 +120,7 @@ async function main(argv: string[]): Promise<number> {
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
-  for (const s of stops) await s();
+  for (const s of stops.reverse()) await s();
   await database.close();
   return 0;
 }
@@ -128,18 +135,19 @@ async function clockFor(
   return { clock: devClock, devClock };
 }
 
-function printBanner(config: Config, database: Database, base: string): void {
+function printBanner(config: Config, database: Database, base: string, devSink: DevSink | undefined): void {
   const lines = [
     "",
     `Liaison is running at ${base}/agent`,
     `  database: ${database.engine === "pglite" ? `embedded PostgreSQL (PGlite) in ${config.dataDir}` : "PostgreSQL"}`,
   ];
   if (config.devTools) {
-    lines.push(
-      `  developer tools: ${base}/dev (clock, identity provider)`,
-      "",
-      "Demo sign-ins (choose one on the sign-in page):",
-    );
+    lines.push(`  developer tools: ${base}/dev (clock, identity provider, mail)`);
+    if (devSink)
+      lines.push(
+        `  mail: development SMTP sink on ${devSink.host}:${devSink.port}, read at ${base}/dev/mail`,
+      );
+    lines.push("", "Demo sign-ins (choose one on the sign-in page):");
     for (const s of demoStaff) lines.push(`  ${s.subject.padEnd(14)} ${s.name} — ${s.description.en}`);
   } else {
     lines.push(`  sign-in: ${config.oidc?.issuer}`);

@@ -89,6 +89,7 @@ describe("liaison command", () => {
     expect(r.stderr).toContain("DATABASE_URL");
   });
 
+  // Two cold starts of the embedded database: a generous timeout, for a loaded 2-core machine.
   it("start loads the demo once, serves, stops cleanly on SIGTERM, and keeps its data across restarts", async () => {
     const port = await freePort();
     const first = await start(port);
@@ -104,5 +105,5 @@ describe("liaison command", () => {
     const health = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.json());
     expect(health).toEqual({ status: "ok", engine: "pglite" });
     expect(await stop(second.child)).toBe(0);
-  });
+  }, 180_000);
 });

@@ -20,6 +20,7 @@ import type { Config } from "../config.ts";
 import type { Database } from "../db/client.ts";
 import { sharedSecret } from "../db/settings.ts";
 import { AppError, type ErrorCode } from "../errors.ts";
+import type { DevSink } from "../mail/dev-sink.ts";
 import { type Lang, translator } from "../i18n/index.ts";
 import { pageContext, safeNext, sendPage } from "./context.ts";
 import { createMetrics } from "./metrics.ts";
@@ -35,6 +36,8 @@ export interface AppDeps {
   clock: Clock;
   /** The movable clock behind /dev/clock, present only with the development tools. */
   devClock: OffsetClock | undefined;
+  /** The development mail sink, when no SMTP relay is configured. */
+  devSink?: DevSink | undefined;
   logger: Logger;
 }
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { Writable } from "node:stream";
 import { eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
@@ -7,6 +10,7 @@ import type { Config } from "../../src/config.ts";
 import { staff } from "../../src/db/schema/offices.ts";
 import { loadDemoData } from "../../src/demo/load.ts";
 import { createLogger } from "../../src/logger.ts";
+import { type DevSink, startDevSink } from "../../src/mail/dev-sink.ts";
 import { buildApp, type RouteEntry } from "../../src/web/app.ts";
 import { openTestDatabase, type TestDatabase } from "./database.ts";
 
@@ -18,6 +22,7 @@ export interface TestApp {
   /** Every log line the app wrote, to check that none carries personal information. */
   logs: string[];
   routes: RouteEntry[];
+  devSink: DevSink | undefined;
   /** A client already signed in as this demo subject (session opened directly, not through OIDC). */
   clientAs(subject: string): Promise<TestClient>;
   anonymous(): TestClient;
@@ -44,13 +49,17 @@ export async function startTestApp(opts: { oidc?: Config["oidc"] } = {}): Promis
     publicUrl: undefined,
     oidc: opts.oidc,
     sessionTtlHours: 12,
+    smtpUrl: undefined,
     logLevel: "info",
     devTools: !opts.oidc,
   };
+  const mailDir = mkdtempSync(path.join(tmpdir(), "liaison-test-mail-"));
+  const devSink = opts.oidc ? undefined : await startDevSink({ dataDir: mailDir, clock });
   const { app, urls, routes } = await buildApp({
     config,
     database,
     clock,
+    devSink,
     devClock: opts.oidc ? undefined : clock,
     logger: createLogger("info", sink),
   });
@@ -72,8 +81,11 @@ export async function startTestApp(opts: { oidc?: Config["oidc"] } = {}): Promis
       client.cookies.set("liaison_session", token);
       return client;
     },
+    devSink,
     async close() {
       await app.close();
+      await devSink?.close();
+      rmSync(mailDir, { recursive: true, force: true });
       await database.dispose();
     },
   };

@@ -1,4 +1,5 @@
 import { eq, sql } from "drizzle-orm";
+import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, settings } from "../../src/db/schema/audit.ts";
 import { applications, contactPoints } from "../../src/db/schema/files.ts";
@@ -249,6 +250,29 @@ describe("development clock", () => {
     const refused = await client.postForm("/dev/clock", { amount: "-5", unit: "days" });
     expect(refused.status).toBe(400);
     expect(t.clock.offsetMs).toBe(Number(setting?.value));
+  });
+});
+
+describe("development mail sink at /dev/mail", () => {
+  it("lists what the sink received, shows it, and gives back the exact bytes", async () => {
+    const sink = t.devSink!;
+    const raw = Buffer.from(
+      "From: ircc.mtl@ircc.example\r\nTo: x@example.com\r\nSubject: Convocation\r\nMessage-ID: <m1@liaison.example>\r\n\r\nBonjour.\r\n",
+    );
+    const transport = nodemailer.createTransport({ host: sink.host, port: sink.port, ignoreTLS: true });
+    await transport.sendMail({ raw, envelope: { from: "ircc.mtl@ircc.example", to: ["x@example.com"] } });
+    transport.close();
+    const client = t.anonymous();
+    const list = await client.get("/dev/mail");
+    expect(list.status).toBe(200);
+    const id = /href="\/dev\/mail\/([0-9a-f-]{36})"/.exec(list.body)?.[1];
+    expect(list.body).toContain("Convocation");
+    const shown = await client.get(`/dev/mail/${id}`);
+    expect(shown.body).toContain("m1@liaison.example");
+    const res = await fetch(`${t.base}/dev/mail/${id}/raw`);
+    expect(res.headers.get("content-type")).toBe("message/rfc822");
+    expect(Buffer.from(await res.arrayBuffer()).equals(raw)).toBe(true);
+    expect((await client.get("/dev/mail/not-an-id")).status).toBe(404);
   });
 });
 

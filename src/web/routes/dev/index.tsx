@@ -6,6 +6,7 @@ import type { AppDeps, Urls } from "../../app.ts";
 import { pageContext, sendPage } from "../../context.ts";
 import { CsrfField } from "../../views/forms.tsx";
 import { Layout } from "../../views/layout.tsx";
+import { registerDevMail } from "./mail.tsx";
 import { registerDevOidc } from "./oidc.tsx";
 
 export const devClockSetting = "dev-clock-offset-ms";
@@ -14,6 +15,7 @@ const units = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 } as const;
 /** Development tools: only registered on the embedded default (no external identity provider). */
 export async function registerDevRoutes(app: FastifyInstance, deps: AppDeps & { urls: Urls }): Promise<void> {
   await registerDevOidc(app, deps);
+  if (deps.devSink) registerDevMail(app, deps.devSink);
   const db = deps.database.db;
 
   app.get("/dev", async (req, reply) => {
@@ -28,6 +30,11 @@ export async function registerDevRoutes(app: FastifyInstance, deps: AppDeps & { 
           <li>
             <a href="/dev/clock">{t("dev.clock")}</a>
           </li>
+          {deps.devSink ? (
+            <li>
+              <a href="/dev/mail">{t("dev.mail")}</a>
+            </li>
+          ) : null}
           <li>
             <a href="/dev/oidc/.well-known/openid-configuration">OpenID Provider</a>
           </li>
