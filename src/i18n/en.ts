@@ -154,7 +154,8 @@ export const en = {
   "dev.unit.days": "Days",
   "dev.clockSubmit": "Move forward",
   "dev.mail": "Mail received by the development sink",
-  "dev.mailIntro": "With no SMTP relay configured, Liaison sends to this SMTP server on {host}:{port}, which keeps every message exactly as received.",
+  "dev.mailIntro":
+    "With no SMTP relay configured, Liaison sends to this SMTP server on {host}:{port}, which keeps every message exactly as received.",
   "dev.mailEmpty": "No message received yet.",
   "dev.mailReceived": "Received",
   "dev.mailTo": "Envelope recipient",
@@ -194,13 +195,18 @@ export const en = {
   "error.POSTAL_ADDRESS_TOO_SHORT": "Enter the full postal address, on at least two lines.",
   "error.PARTY_NOT_ON_FILE": "This person is not a party to this file.",
   "error.NO_REPRESENTATIVE": "No representative was declared on this file at that date.",
-  "error.RECIPIENT_NOT_ON_FILE": "The recipient must be exactly the address on file. Liaison fills it in; a typed address that differs is refused.",
-  "error.ADDRESS_SUPERSEDED": "The recipient's address changed after this letter was written. Review the letter: it will go to the new address.",
+  "error.RECIPIENT_NOT_ON_FILE":
+    "The recipient must be exactly the address on file. Liaison fills it in; a typed address that differs is refused.",
+  "error.ADDRESS_SUPERSEDED":
+    "The recipient's address changed after this letter was written. Review the letter: it will go to the new address.",
   "error.NO_ADDRESS": "There is no address on file for the recipient. Record one before writing a letter.",
-  "error.DEADLINE_REQUIRED": "A request for documents or a convocation to an interview must give a response deadline.",
-  "error.DEADLINE_TOO_SHORT": "This deadline is shorter than the response period set for this country. You may lengthen it, not shorten it.",
+  "error.DEADLINE_REQUIRED":
+    "A request for documents or a convocation to an interview must give a response deadline.",
+  "error.DEADLINE_TOO_SHORT":
+    "This deadline is shorter than the response period set for this country. You may lengthen it, not shorten it.",
   "error.DEADLINE_IN_PAST": "The deadline must be a date after today.",
-  "error.SENDER_NOT_GENERIC_MAILBOX": "Letters are sent from the office's generic mailbox only, never from a personal address.",
+  "error.SENDER_NOT_GENERIC_MAILBOX":
+    "Letters are sent from the office's generic mailbox only, never from a personal address.",
   "error.SIGN_IN_FAILED": "Sign-in did not complete. Please try again.",
   "error.NOT_STAFF": "Your account is not registered as staff in Liaison. Contact your office administrator.",
   "error.RATE_LIMITED": "Too many requests. Wait a minute and try again.",

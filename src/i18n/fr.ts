@@ -159,7 +159,8 @@ export const fr: Record<MessageKey, string> = {
   "dev.unit.days": "Jours",
   "dev.clockSubmit": "Avancer",
   "dev.mail": "Courriels reçus par le collecteur de développement",
-  "dev.mailIntro": "Sans relais SMTP configuré, Liaison envoie à ce serveur SMTP sur {host}:{port}, qui garde chaque message exactement tel que reçu.",
+  "dev.mailIntro":
+    "Sans relais SMTP configuré, Liaison envoie à ce serveur SMTP sur {host}:{port}, qui garde chaque message exactement tel que reçu.",
   "dev.mailEmpty": "Aucun message reçu pour l’instant.",
   "dev.mailReceived": "Reçu le",
   "dev.mailTo": "Destinataire de l’enveloppe",
@@ -200,13 +201,19 @@ export const fr: Record<MessageKey, string> = {
   "error.POSTAL_ADDRESS_TOO_SHORT": "Entrez l’adresse postale complète, sur au moins deux lignes.",
   "error.PARTY_NOT_ON_FILE": "Cette personne n’est pas une partie au dossier.",
   "error.NO_REPRESENTATIVE": "Aucun représentant n’était déclaré à cette date dans ce dossier.",
-  "error.RECIPIENT_NOT_ON_FILE": "Le destinataire doit être exactement l’adresse au dossier. Liaison l’inscrit lui-même; une adresse saisie qui diffère est refusée.",
-  "error.ADDRESS_SUPERSEDED": "L’adresse du destinataire a changé après la rédaction de cette lettre. Revoyez la lettre : elle partira à la nouvelle adresse.",
-  "error.NO_ADDRESS": "Aucune adresse n’est au dossier pour le destinataire. Consignez-en une avant de rédiger une lettre.",
-  "error.DEADLINE_REQUIRED": "Une demande de documents ou une convocation à une entrevue doit fixer un délai de réponse.",
-  "error.DEADLINE_TOO_SHORT": "Ce délai est plus court que celui prévu pour ce pays. Vous pouvez le prolonger, non le raccourcir.",
+  "error.RECIPIENT_NOT_ON_FILE":
+    "Le destinataire doit être exactement l’adresse au dossier. Liaison l’inscrit lui-même; une adresse saisie qui diffère est refusée.",
+  "error.ADDRESS_SUPERSEDED":
+    "L’adresse du destinataire a changé après la rédaction de cette lettre. Revoyez la lettre : elle partira à la nouvelle adresse.",
+  "error.NO_ADDRESS":
+    "Aucune adresse n’est au dossier pour le destinataire. Consignez-en une avant de rédiger une lettre.",
+  "error.DEADLINE_REQUIRED":
+    "Une demande de documents ou une convocation à une entrevue doit fixer un délai de réponse.",
+  "error.DEADLINE_TOO_SHORT":
+    "Ce délai est plus court que celui prévu pour ce pays. Vous pouvez le prolonger, non le raccourcir.",
   "error.DEADLINE_IN_PAST": "Le délai doit être une date postérieure à aujourd’hui.",
-  "error.SENDER_NOT_GENERIC_MAILBOX": "Les lettres partent uniquement de la boîte courriel générique du bureau, jamais d’une adresse personnelle.",
+  "error.SENDER_NOT_GENERIC_MAILBOX":
+    "Les lettres partent uniquement de la boîte courriel générique du bureau, jamais d’une adresse personnelle.",
   "error.SIGN_IN_FAILED": "La connexion n’a pas abouti. Veuillez réessayer.",
   "error.NOT_STAFF":
     "Votre compte n’est pas inscrit comme membre du personnel dans Liaison. Communiquez avec l’administrateur de votre bureau.",

@@ -39,7 +39,12 @@ describe("development mail sink", () => {
         "",
       ].join("\r\n"),
     );
-    const transport = nodemailer.createTransport({ host: sink.host, port: sink.port, secure: false, ignoreTLS: true });
+    const transport = nodemailer.createTransport({
+      host: sink.host,
+      port: sink.port,
+      secure: false,
+      ignoreTLS: true,
+    });
     const info = await transport.sendMail({
       raw,
       envelope: { from: "ircc.mtl+b-1@ircc.example", to: ["nadia.roy@example.com"] },

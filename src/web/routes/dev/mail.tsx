@@ -62,7 +62,11 @@ export function registerDevMail(app: FastifyInstance, sink: DevSink): void {
     const { t } = ctx;
     const header = (name: string) => {
       const v = mail.headers.get(name);
-      return typeof v === "string" ? v : v instanceof Date ? v.toISOString() : ((v as { text?: string })?.text ?? "");
+      return typeof v === "string"
+        ? v
+        : v instanceof Date
+          ? v.toISOString()
+          : ((v as { text?: string })?.text ?? "");
     };
     return sendPage(
       reply,
