@@ -16,6 +16,12 @@ const EnvSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   // The agency's SMTP relay, e.g. smtp://relay.internal:25. Unset: the development sink receives mail.
   SMTP_URL: z.string().url().optional(),
+  DKIM_SELECTOR: z
+    .string()
+    .regex(/^[a-z0-9-]{1,63}$/i)
+    .default("liaison"),
+  // C-13: a sealed message above this size is not emailed; it goes by post.
+  OUTBOUND_LIMIT_MB: z.coerce.number().positive().default(10),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Development tools (/dev: clock, identity provider) are on only when no external identity provider is set.
   DEV_TOOLS: z.enum(["auto", "on", "off"]).default("auto"),
@@ -33,6 +39,8 @@ export type Config = {
     | undefined;
   sessionTtlHours: number;
   smtpUrl: string | undefined;
+  dkimSelector: string;
+  outboundLimitBytes: number;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   devTools: boolean;
 };
@@ -68,6 +76,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     oidc,
     sessionTtlHours: e.SESSION_TTL_HOURS,
     smtpUrl: e.SMTP_URL,
+    dkimSelector: e.DKIM_SELECTOR,
+    outboundLimitBytes: Math.round(e.OUTBOUND_LIMIT_MB * 1024 * 1024),
     logLevel: e.LOG_LEVEL,
     devTools: e.DEV_TOOLS === "on" || (e.DEV_TOOLS === "auto" && !oidc),
   };

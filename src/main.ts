@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { type Clock, OffsetClock, systemClock } from "./clock.ts";
 import { type Config, ConfigError, readConfig } from "./config.ts";
+import { ensureCorrespondenceDefaults } from "./correspondence/store.ts";
 import { type Database, openDatabase } from "./db/client.ts";
 import { readSetting } from "./db/settings.ts";
 import { loadDemoData } from "./demo/load.ts";
@@ -9,6 +10,7 @@ import { allJobs } from "./jobs/all.ts";
 import { startScheduler } from "./jobs/scheduler.ts";
 import { createLogger } from "./logger.ts";
 import { type DevSink, startDevSink } from "./mail/dev-sink.ts";
+import { outboundServices } from "./mail/outbound.ts";
 import { buildApp } from "./web/app.ts";
 import { devClockSetting } from "./web/routes/dev/index.tsx";
 
@@ -80,6 +82,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const database = await openDatabase(config);
   await database.migrate();
+  await ensureCorrespondenceDefaults(database.db, new Date());
   if (command === "migrate") {
     console.log(`Migrations applied (${database.engine}).`);
     await database.close();
@@ -111,9 +114,14 @@ async function main(argv: string[]): Promise<number> {
     printBanner(config, database, urls.base, devSink);
   }
   if (command === "start" || command === "worker") {
-    const scheduler = startScheduler(allJobs, { db: database.db, clock, logger });
-    stops.push(() => scheduler.stop());
-    if (command === "worker") console.log(`Liaison worker running ${allJobs.length} job(s).`);
+    const outbound = outboundServices(config, devSink);
+    const jobs = allJobs({ dispatch: outbound });
+    const scheduler = startScheduler(jobs, { db: database.db, clock, logger });
+    stops.push(async () => {
+      await scheduler.stop();
+      outbound.close();
+    });
+    if (command === "worker") console.log(`Liaison worker running ${jobs.length} job(s).`);
   }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -33,6 +33,11 @@ export async function findApplicationByNumber(
   return row as ApplicationRow | undefined;
 }
 
+export async function findApplicationById(db: Executor, id: string): Promise<ApplicationRow | undefined> {
+  const [row] = await db.select().from(applications).where(eq(applications.id, id)).limit(1);
+  return row as ApplicationRow | undefined;
+}
+
 export async function loadFileParties(
   db: Executor,
   applicationId: ApplicationId,

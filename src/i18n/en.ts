@@ -207,6 +207,8 @@ export const en = {
   "error.DEADLINE_IN_PAST": "The deadline must be a date after today.",
   "error.SENDER_NOT_GENERIC_MAILBOX":
     "Letters are sent from the office's generic mailbox only, never from a personal address.",
+  "error.LETTER_NOT_IN_STATE":
+    "This letter can no longer be changed this way: it was already sent, posted or cancelled.",
   "error.SIGN_IN_FAILED": "Sign-in did not complete. Please try again.",
   "error.NOT_STAFF": "Your account is not registered as staff in Liaison. Contact your office administrator.",
   "error.RATE_LIMITED": "Too many requests. Wait a minute and try again.",

@@ -214,6 +214,8 @@ export const fr: Record<MessageKey, string> = {
   "error.DEADLINE_IN_PAST": "Le délai doit être une date postérieure à aujourd’hui.",
   "error.SENDER_NOT_GENERIC_MAILBOX":
     "Les lettres partent uniquement de la boîte courriel générique du bureau, jamais d’une adresse personnelle.",
+  "error.LETTER_NOT_IN_STATE":
+    "Cette lettre ne peut plus être modifiée ainsi : elle a déjà été envoyée, postée ou annulée.",
   "error.SIGN_IN_FAILED": "La connexion n’a pas abouti. Veuillez réessayer.",
   "error.NOT_STAFF":
     "Votre compte n’est pas inscrit comme membre du personnel dans Liaison. Communiquez avec l’administrateur de votre bureau.",

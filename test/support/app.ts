@@ -50,6 +50,8 @@ export async function startTestApp(opts: { oidc?: Config["oidc"] } = {}): Promis
     oidc: opts.oidc,
     sessionTtlHours: 12,
     smtpUrl: undefined,
+    dkimSelector: "liaison",
+    outboundLimitBytes: 10 * 1024 * 1024,
     logLevel: "info",
     devTools: !opts.oidc,
   };

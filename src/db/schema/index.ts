@@ -1,3 +1,4 @@
 export * from "./audit.ts";
+export * from "./correspondence.ts";
 export * from "./files.ts";
 export * from "./offices.ts";

@@ -1,0 +1,344 @@
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { type Actor, recordAudit } from "../audit/record.ts";
+import type { Executor } from "../db/client.ts";
+import { correspondence, correspondenceEvents, outbox } from "../db/schema/correspondence.ts";
+import { AppError, type ErrorCode, type FieldProblem } from "../errors.ts";
+import { canReadFilesOf, canRecordOnFilesOf } from "../files/access.ts";
+import type { Language, LineOfBusiness } from "../files/model.ts";
+import type { Routing } from "../files/rules.ts";
+import { type Deps, openFile, type StaffContext } from "../files/service.ts";
+import { findApplicationById } from "../files/store.ts";
+import { formatDate } from "../i18n/index.ts";
+import { instantToWallTime } from "../time-zones.ts";
+import { deadlinePlaceholderOf, isLetterType, type LetterType, requiresDeadline } from "./letter-types.ts";
+import { checkDeadline, checkRecipient, checkSender, defaultDeadline, responsePeriodAt } from "./rules.ts";
+import {
+  currentTemplate,
+  findLetter,
+  letterEvents,
+  listResponsePeriods,
+  stateOf,
+  type TemplateRow,
+} from "./store.ts";
+import {
+  type PlaceholderValue,
+  parsePlaceholders,
+  renderTemplate,
+  TemplateRenderError,
+} from "./templates.ts";
+
+// Use cases of a letter: compose (preview, draft, send), send a draft, cancel. Every check of C-5..C-9
+// runs here, in the service, whatever page or script calls it.
+
+/** What an agent types when composing; everything else comes from the file. */
+export interface ComposeInput {
+  letterType: string;
+  /** C-6: "YYYY-MM-DD": the documents' due date, or the interview's date. */
+  deadline: string;
+  interviewTime: string;
+  interviewPlace: string;
+  documentsList: string;
+  nextSteps: string;
+  decisionReasons: string;
+  requestDate: string;
+  decisionOutcome: string;
+  agentNote: string;
+  newOfficeName: string;
+  newOfficeMailbox: string;
+  /** C-5: the recipient as shown (and possibly retyped); it must be the address on file. */
+  recipient: string;
+}
+
+const text = (v: unknown) => (typeof v === "string" ? v.trim() : "");
+
+export function readComposeInput(form: Record<string, unknown>): ComposeInput {
+  return {
+    letterType: text(form.letterType),
+    deadline: text(form.deadline),
+    interviewTime: text(form.interviewTime),
+    interviewPlace: text(form.interviewPlace),
+    documentsList: text(form.documentsList),
+    nextSteps: text(form.nextSteps),
+    decisionReasons: text(form.decisionReasons),
+    requestDate: text(form.requestDate),
+    decisionOutcome: text(form.decisionOutcome),
+    agentNote: text(form.agentNote),
+    newOfficeName: text(form.newOfficeName),
+    newOfficeMailbox: text(form.newOfficeMailbox),
+    recipient: typeof form.recipient === "string" ? form.recipient : "",
+  };
+}
+
+/** The placeholders an agent fills in, and the form field each comes from. */
+const agentFields: Record<string, keyof ComposeInput> = {
+  documents_list: "documentsList",
+  interview_place: "interviewPlace",
+  next_steps: "nextSteps",
+  decision_reasons: "decisionReasons",
+  request_date: "requestDate",
+  decision_outcome: "decisionOutcome",
+  agent_note: "agentNote",
+  new_office_name: "newOfficeName",
+  new_office_mailbox: "newOfficeMailbox",
+};
+
+/** What the letter says the application may become if the person does not answer (C-14 wording). */
+const nonComplianceOutcome: Record<LineOfBusiness, { en: string; fr: string }> = {
+  immigration: { en: "refused", fr: "refusée" },
+  citizenship: { en: "declared abandoned", fr: "déclarée abandonnée" },
+  refugee: { en: "declared abandoned", fr: "déclarée abandonnée" },
+};
+
+export interface LetterPreview {
+  letterType: LetterType;
+  template: TemplateRow;
+  routing: Extract<Routing, { channel: "email" | "post" }>;
+  language: Language;
+  from: string;
+  subject: string;
+  body: string;
+  deadline: string | undefined;
+  /** The default deadline the form offers (C-6), for the page. */
+  defaultDeadline: string | undefined;
+}
+
+const dateValue = (isoDate: string): PlaceholderValue => ({
+  en: formatDate("en", isoDate),
+  fr: formatDate("fr", isoDate),
+});
+
+/**
+ * Resolves everything a letter will be: recipient and channel from the routing rules at this instant,
+ * the deadline (C-6), the sender (C-7), the text from the office's current template. Throws an AppError
+ * listing every problem, field by field; records nothing.
+ */
+export async function prepareLetter(deps: Deps, staff: StaffContext, number: string, input: ComposeInput) {
+  const file = await openFile(deps, staff, number);
+  if (!file.canRecord) throw new AppError("ROLE_NOT_ALLOWED");
+  const problems: FieldProblem[] = [];
+  const fail = (field: string, code: ErrorCode) => problems.push({ field, code });
+  const now = file.at;
+  const today = instantToWallTime(now, file.office.timeZone).slice(0, 10);
+
+  if (!isLetterType(input.letterType)) {
+    fail("letterType", input.letterType ? "INVALID_CHOICE" : "REQUIRED");
+    throw new AppError(problems[0]!.code, problems);
+  }
+  const type = input.letterType;
+  const period = responsePeriodAt(await listResponsePeriods(deps.db), file.office.country, type, now);
+
+  const routing = file.routing;
+  const recipientProblem = checkRecipient({
+    routingNow: routing,
+    recorded: undefined,
+    typed: input.recipient,
+  });
+  if (recipientProblem) fail("recipient", recipientProblem);
+
+  const deadlineProblem = checkDeadline({
+    needsDeadline: requiresDeadline(type),
+    deadline: input.deadline || undefined,
+    today,
+    period,
+  });
+  if (deadlineProblem) fail("deadline", deadlineProblem);
+  if (type === "interview-convocation" && !/^([01]\d|2[0-3]):[0-5]\d$/.test(input.interviewTime))
+    fail("interviewTime", input.interviewTime ? "INVALID_DATE" : "REQUIRED");
+
+  const from = file.office.genericMailbox;
+  const senderProblem = checkSender(from, file.office.genericMailbox);
+  if (senderProblem) fail("from", senderProblem);
+
+  const template = await currentTemplate(deps.db, file.office.code, type);
+  if (!template) throw new AppError("INTERNAL");
+  const used = new Set([
+    ...parsePlaceholders(template.subjectEn),
+    ...parsePlaceholders(template.bodyEn),
+    ...parsePlaceholders(template.subjectFr),
+    ...parsePlaceholders(template.bodyFr),
+  ]);
+  for (const [placeholder, field] of Object.entries(agentFields)) {
+    if (used.has(placeholder) && input[field] === "") fail(field, "REQUIRED");
+  }
+  if (problems.length > 0) throw new AppError(problems[0]!.code, problems);
+  if (routing.channel === "none") throw new AppError("NO_ADDRESS");
+
+  const applicant = file.parties.applicant;
+  const values: Record<string, PlaceholderValue> = {
+    recipient_name: routing.recipient.name,
+    applicant_name: applicant.name,
+    file_number: file.application.number,
+    office_name: { en: file.office.nameEn, fr: file.office.nameFr },
+    office_mailbox: from,
+    date: dateValue(today),
+    non_compliance_outcome: nonComplianceOutcome[file.application.lineOfBusiness],
+  };
+  for (const [placeholder, field] of Object.entries(agentFields)) {
+    if (input[field] !== "")
+      values[placeholder] = field === "requestDate" ? dateValue(input[field]) : input[field];
+  }
+  if (input.deadline) {
+    values.deadline = dateValue(input.deadline);
+    if (deadlinePlaceholderOf(type) === "interview_date") {
+      values.interview_date = {
+        en: `${formatDate("en", input.deadline)}, ${input.interviewTime}`,
+        fr: `${formatDate("fr", input.deadline)}, ${input.interviewTime.replace(":", " h ")}`,
+      };
+    }
+  }
+  const language = routing.recipient.preferredLanguage;
+  let rendered: { subject: string; body: string };
+  try {
+    rendered = renderTemplate(template, language, values);
+  } catch (e) {
+    if (!(e instanceof TemplateRenderError)) throw e;
+    throw new AppError("REQUIRED", [{ field: "letterType", code: "REQUIRED" }]);
+  }
+  const preview: LetterPreview = {
+    letterType: type,
+    template,
+    routing,
+    language,
+    from,
+    subject: rendered.subject,
+    body: rendered.body,
+    deadline: input.deadline || undefined,
+    defaultDeadline: defaultDeadline(today, period),
+  };
+  return { file, preview };
+}
+
+function actorOf(staff: StaffContext): Actor {
+  return { kind: "staff", staffId: staff.staffId, ip: staff.ip };
+}
+
+async function appendEvent(
+  tx: Executor,
+  letterId: string,
+  kind: (typeof correspondenceEvents.$inferInsert)["kind"],
+  at: Date,
+  actor: Actor,
+  details: Record<string, unknown> = {},
+) {
+  await tx.insert(correspondenceEvents).values({
+    correspondenceId: letterId,
+    kind,
+    at,
+    actorKind: actor.kind,
+    actorId: actor.kind === "staff" ? actor.staffId : actor.name,
+    details,
+  });
+}
+
+/**
+ * Writes the letter. "send" creates it as generated and, for email, schedules its sending in the same
+ * transaction (principle 4: no letter is lost between "decided" and "sent"); a letter for the post goes
+ * to the postal queue. "draft" keeps it for later.
+ */
+export async function createLetter(
+  deps: Deps,
+  staff: StaffContext,
+  number: string,
+  input: ComposeInput,
+  intent: "draft" | "send",
+): Promise<string> {
+  const { file, preview } = await prepareLetter(deps, staff, number, input);
+  const id = randomUUID();
+  const now = file.at;
+  const actor = actorOf(staff);
+  await deps.db.transaction(async (tx) => {
+    await tx.insert(correspondence).values({
+      id,
+      applicationId: file.application.id,
+      officeCode: file.application.officeCode,
+      letterType: preview.letterType,
+      templateId: preview.template.id,
+      language: preview.language,
+      recipientPartyId: preview.routing.recipient.id,
+      recipientRole: preview.routing.recipient.role,
+      recipientName: preview.routing.recipient.name,
+      channel: preview.routing.channel,
+      routingReason: preview.routing.reason,
+      address: preview.routing.address,
+      contactPointSeq: preview.routing.contactPoint.seq,
+      fromAddress: preview.from,
+      subject: preview.subject,
+      body: preview.body,
+      deadline: preview.deadline ?? null,
+      createdAt: now,
+      createdBy: staff.staffId,
+    });
+    await appendEvent(tx, id, "draft", now, actor, { templateVersion: preview.template.version });
+    if (intent === "send") await schedule(tx, id, preview.routing.channel, now, actor);
+    await recordAudit(tx, actor, now, {
+      action: intent === "send" ? "letter.generated" : "letter.drafted",
+      subjectType: "correspondence",
+      subjectId: id,
+      officeCode: file.application.officeCode,
+      details: { letterType: preview.letterType, channel: preview.routing.channel },
+    });
+  });
+  return id;
+}
+
+async function schedule(tx: Executor, id: string, channel: "email" | "post", now: Date, actor: Actor) {
+  await appendEvent(tx, id, "generated", now, actor, { channel });
+  if (channel === "email")
+    await tx.insert(outbox).values({ correspondenceId: id, nextAttemptAt: now, attempts: 0 });
+}
+
+/** A letter as a person may see it: only on a file of an office they are posted to (else 404). */
+export async function openLetter(deps: Deps, staff: StaffContext, id: string) {
+  const letter = await findLetter(deps.db, id);
+  if (!letter || !canReadFilesOf(staff.postings, letter.officeCode as never)) throw new AppError("NOT_FOUND");
+  const events = await letterEvents(deps.db, id);
+  return {
+    letter,
+    events,
+    state: stateOf(events),
+    canAct: canRecordOnFilesOf(staff.postings, letter.officeCode as never),
+  };
+}
+
+async function openLetterToAct(deps: Deps, staff: StaffContext, id: string) {
+  const opened = await openLetter(deps, staff, id);
+  if (!opened.canAct) throw new AppError("ROLE_NOT_ALLOWED");
+  return opened;
+}
+
+/** Sends a draft: C-5 again at this instant, since the address may have changed since it was written. */
+export async function sendDraft(deps: Deps, staff: StaffContext, id: string) {
+  const { letter, state } = await openLetterToAct(deps, staff, id);
+  if (state !== "draft") throw new AppError("LETTER_NOT_IN_STATE");
+  const application = await findApplicationById(deps.db, letter.applicationId);
+  const file = await openFile(deps, staff, application?.number ?? "");
+  const problem = checkRecipient({ routingNow: file.routing, recorded: letter.address });
+  if (problem) throw new AppError(problem);
+  await deps.db.transaction(async (tx) => {
+    await schedule(tx, id, letter.channel, file.at, actorOf(staff));
+    await recordAudit(tx, actorOf(staff), file.at, {
+      action: "letter.generated",
+      subjectType: "correspondence",
+      subjectId: id,
+      officeCode: letter.officeCode,
+    });
+  });
+}
+
+/** C-12: cancelled, only before it was sent. */
+export async function cancelLetter(deps: Deps, staff: StaffContext, id: string) {
+  const { letter, state } = await openLetterToAct(deps, staff, id);
+  if (state !== "draft" && state !== "generated") throw new AppError("LETTER_NOT_IN_STATE");
+  const now = deps.clock.now();
+  await deps.db.transaction(async (tx) => {
+    await tx.delete(outbox).where(eq(outbox.correspondenceId, id));
+    await appendEvent(tx, id, "cancelled", now, actorOf(staff));
+    await recordAudit(tx, actorOf(staff), now, {
+      action: "letter.cancelled",
+      subjectType: "correspondence",
+      subjectId: id,
+      officeCode: letter.officeCode,
+    });
+  });
+}

@@ -1,0 +1,186 @@
+import { randomUUID } from "node:crypto";
+import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import type { Executor } from "../db/client.ts";
+import {
+  correspondence,
+  correspondenceEvents,
+  fileNotes,
+  letterTemplates,
+  outbox,
+  responsePeriods,
+  sealedMessages,
+} from "../db/schema/correspondence.ts";
+import { defaultTemplates } from "./default-templates.ts";
+import { type LetterType, letterTypes } from "./letter-types.ts";
+import type { CorrespondenceState, ResponsePeriod } from "./rules.ts";
+
+export type LetterRow = typeof correspondence.$inferSelect;
+export type LetterEvent = typeof correspondenceEvents.$inferSelect;
+export type TemplateRow = typeof letterTemplates.$inferSelect;
+
+/** The agency-wide default periods of C-6, used until an office admin records others. */
+export const defaultResponseDays: Partial<Record<LetterType, number>> = {
+  "request-documents": 30,
+  "interview-convocation": 21,
+};
+
+/**
+ * Puts the shipped templates (version 1, agency-wide) and default response periods in an empty
+ * database. Idempotent: run at every start; an existing version 1 is left as it is.
+ */
+export async function ensureCorrespondenceDefaults(db: Executor, now: Date): Promise<void> {
+  await db
+    .insert(letterTemplates)
+    .values(
+      letterTypes.map((type) => ({
+        id: randomUUID(),
+        officeCode: null,
+        letterType: type,
+        version: 1,
+        ...defaultTemplates[type],
+        createdAt: now,
+      })),
+    )
+    .onConflictDoNothing();
+  const [existing] = await db.select({ n: sql<number>`count(*)::int` }).from(responsePeriods);
+  if ((existing?.n ?? 0) === 0) {
+    await db.insert(responsePeriods).values(
+      Object.entries(defaultResponseDays).map(([letterType, days]) => ({
+        country: "*",
+        letterType: letterType as LetterType,
+        days,
+        effectiveFrom: new Date("2000-01-01T00:00:00Z"),
+        recordedAt: now,
+      })),
+    );
+  }
+}
+
+/** The template a letter of this type uses at this office: the office's latest version, else the agency's. */
+export async function currentTemplate(
+  db: Executor,
+  officeCode: string,
+  type: LetterType,
+): Promise<TemplateRow | undefined> {
+  const rows = await db
+    .select()
+    .from(letterTemplates)
+    .where(
+      and(
+        eq(letterTemplates.letterType, type),
+        or(eq(letterTemplates.officeCode, officeCode), isNull(letterTemplates.officeCode)),
+      ),
+    )
+    .orderBy(sql`${letterTemplates.officeCode} is null`, desc(letterTemplates.version))
+    .limit(1);
+  return rows[0];
+}
+
+export async function listResponsePeriods(db: Executor): Promise<ResponsePeriod[]> {
+  const rows = await db.select().from(responsePeriods).orderBy(asc(responsePeriods.seq));
+  return rows.map((r) => ({
+    seq: r.seq,
+    country: r.country,
+    letterType: r.letterType,
+    days: r.days,
+    effectiveFrom: r.effectiveFrom,
+  }));
+}
+
+export async function findLetter(db: Executor, id: string): Promise<LetterRow | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const [row] = await db.select().from(correspondence).where(eq(correspondence.id, id)).limit(1);
+  return row;
+}
+
+export async function letterEvents(db: Executor, id: string): Promise<LetterEvent[]> {
+  return db
+    .select()
+    .from(correspondenceEvents)
+    .where(eq(correspondenceEvents.correspondenceId, id))
+    .orderBy(asc(correspondenceEvents.seq));
+}
+
+const stateKinds: readonly string[] = [
+  "draft",
+  "generated",
+  "sent",
+  "bounced",
+  "delivered-by-post",
+  "cancelled",
+];
+
+/** The C-12 state: the latest state event of the letter. */
+export function stateOf(events: readonly Pick<LetterEvent, "kind">[]): CorrespondenceState {
+  const last = [...events].reverse().find((e) => stateKinds.includes(e.kind));
+  return (last?.kind ?? "draft") as CorrespondenceState;
+}
+
+export async function lettersOfApplication(db: Executor, applicationId: string) {
+  const letters = await db
+    .select()
+    .from(correspondence)
+    .where(eq(correspondence.applicationId, applicationId))
+    .orderBy(desc(correspondence.createdAt));
+  if (letters.length === 0) return [];
+  const events = await db
+    .select()
+    .from(correspondenceEvents)
+    .where(
+      inArray(
+        correspondenceEvents.correspondenceId,
+        letters.map((l) => l.id),
+      ),
+    )
+    .orderBy(asc(correspondenceEvents.seq));
+  return letters.map((l) => {
+    const mine = events.filter((e) => e.correspondenceId === l.id);
+    return { letter: l, events: mine, state: stateOf(mine) };
+  });
+}
+
+export async function findSealed(db: Executor, id: string) {
+  const [row] = await db
+    .select()
+    .from(sealedMessages)
+    .where(eq(sealedMessages.correspondenceId, id))
+    .limit(1);
+  return row;
+}
+
+export async function notesOfApplication(db: Executor, applicationId: string) {
+  return db
+    .select()
+    .from(fileNotes)
+    .where(eq(fileNotes.applicationId, applicationId))
+    .orderBy(asc(fileNotes.seq));
+}
+
+/**
+ * Claims up to `limit` letters due at `now` (principle 4): locked with SKIP LOCKED so several workers
+ * never take the same row, and leased by pushing the next attempt forward, so a worker that dies
+ * mid-send leaves the letter to be taken again once the lease ends.
+ */
+export async function claimDueLetters(
+  db: Executor,
+  now: Date,
+  limit: number,
+  leaseMs: number,
+): Promise<string[]> {
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .select({ id: outbox.correspondenceId })
+      .from(outbox)
+      .where(lte(outbox.nextAttemptAt, now))
+      .orderBy(asc(outbox.nextAttemptAt))
+      .limit(limit)
+      .for("update", { skipLocked: true });
+    if (due.length === 0) return [];
+    const ids = due.map((d) => d.id);
+    await tx
+      .update(outbox)
+      .set({ nextAttemptAt: new Date(now.getTime() + leaseMs), attempts: sql`${outbox.attempts} + 1` })
+      .where(inArray(outbox.correspondenceId, ids));
+    return ids;
+  });
+}
