@@ -326,4 +326,3 @@ describe("sending a letter", () => {
     });
   });
 });
-
