@@ -1,4 +1,5 @@
 import { purgeExpiredSessions } from "../auth/jobs.ts";
+import { deadlineSweep } from "../correspondence/deadlines.ts";
 import { type DispatchDeps, dispatchDue } from "../correspondence/dispatcher.ts";
 import type { Job } from "./scheduler.ts";
 
@@ -25,5 +26,5 @@ export function dispatchLetters(services: WorkerServices): Job {
 
 /** Every periodic job `liaison worker` runs. A job not listed here never runs (a test checks each has a handler). */
 export function allJobs(services: WorkerServices): readonly Job[] {
-  return [purgeExpiredSessions, dispatchLetters(services)];
+  return [purgeExpiredSessions, dispatchLetters(services), deadlineSweep];
 }
