@@ -25,6 +25,7 @@ import type { DevSink } from "../mail/dev-sink.ts";
 import { pageContext, safeNext, sendPage } from "./context.ts";
 import { createMetrics } from "./metrics.ts";
 import { registerAgentRoutes } from "./routes/agent/index.tsx";
+import { registerPostRoutes } from "./routes/agent/post.tsx";
 import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerDevRoutes } from "./routes/dev/index.tsx";
 import { registerOpsRoutes } from "./routes/ops.ts";
@@ -165,6 +166,7 @@ export async function buildApp(
   registerOpsRoutes(app, { database, metrics });
   registerAuthRoutes(app, { ...deps, urls });
   registerAgentRoutes(app, deps);
+  registerPostRoutes(app, deps);
   if (config.devTools) await registerDevRoutes(app, { ...deps, urls });
   app.get("/", async (_req, reply) => reply.redirect("/agent"));
   app.get<{ Params: { lang: string }; Querystring: { next?: string } }>("/lang/:lang", async (req, reply) => {

@@ -1,0 +1,167 @@
+import { and, asc, eq, exists, inArray, or } from "drizzle-orm";
+import { type Actor, recordAudit } from "../audit/record.ts";
+import { correspondence, correspondenceEvents, fileNotes } from "../db/schema/correspondence.ts";
+import { AppError } from "../errors.ts";
+import { readableOffices } from "../files/access.ts";
+import type { ApplicationId } from "../files/model.ts";
+import { contactPointAt } from "../files/rules.ts";
+import type { Deps, StaffContext } from "../files/service.ts";
+import { findApplicationById, findOffice, loadFileParties } from "../files/store.ts";
+import { instantToWallTime, wallTimeToInstant } from "../time-zones.ts";
+import { sentNote } from "./notes.ts";
+import { renderPostalLetter } from "./postal-letter.ts";
+import { openLetter } from "./service.ts";
+import { type LetterRow, stateOf } from "./store.ts";
+
+// The postal queue (C-4, C-13, C-17): letters that go by post are printed from a PDF, mailed by staff,
+// and recorded the same way as an email: a state event, a readable note, an audit event.
+
+/** Letters waiting to be printed and mailed in this person's offices, oldest first. */
+export async function postalQueue(deps: Deps, staff: StaffContext) {
+  const offices = readableOffices(staff.postings);
+  if (offices.length === 0) return [];
+  const rerouted = deps.db
+    .select({ id: correspondenceEvents.correspondenceId })
+    .from(correspondenceEvents)
+    .where(
+      and(
+        eq(correspondenceEvents.correspondenceId, correspondence.id),
+        eq(correspondenceEvents.kind, "routed-to-post"),
+      ),
+    );
+  const letters = await deps.db
+    .select()
+    .from(correspondence)
+    .where(
+      and(
+        inArray(correspondence.officeCode, offices),
+        or(eq(correspondence.channel, "post"), exists(rerouted)),
+      ),
+    )
+    .orderBy(asc(correspondence.createdAt))
+    .limit(1000);
+  if (letters.length === 0) return [];
+  const events = await deps.db
+    .select()
+    .from(correspondenceEvents)
+    .where(
+      inArray(
+        correspondenceEvents.correspondenceId,
+        letters.map((l) => l.id),
+      ),
+    )
+    .orderBy(asc(correspondenceEvents.seq));
+  return letters
+    .map((letter) => ({ letter, events: events.filter((e) => e.correspondenceId === letter.id) }))
+    .filter((l) => stateOf(l.events) === "generated" && l.events.some((e) => e.kind === "generated"));
+}
+
+/**
+ * Where the paper goes: the letter's own address when it was written for the post; for an email that
+ * ended up going by post (refused, too large), the recipient's postal address in force now.
+ */
+async function postalAddressOf(deps: Deps, letter: LetterRow): Promise<string> {
+  if (letter.channel === "post") return letter.address;
+  const parties = await loadFileParties(deps.db, letter.applicationId as ApplicationId);
+  const postal =
+    parties &&
+    contactPointAt(parties.contactPoints, letter.recipientPartyId as never, "postal", deps.clock.now());
+  if (!postal) throw new AppError("NO_ADDRESS");
+  return postal.value;
+}
+
+async function openPostalLetter(deps: Deps, staff: StaffContext, id: string) {
+  const opened = await openLetter(deps, staff, id);
+  const goesByPost =
+    opened.letter.channel === "post" || opened.events.some((e) => e.kind === "routed-to-post");
+  if (!goesByPost) throw new AppError("NOT_FOUND");
+  return opened;
+}
+
+/** The printable letter (PDF), in the letter's language, with the postal address in the envelope window. */
+export async function postalLetterPdf(deps: Deps, staff: StaffContext, id: string): Promise<Buffer> {
+  const { letter, events } = await openPostalLetter(deps, staff, id);
+  const [office, application] = await Promise.all([
+    findOffice(deps.db, letter.officeCode),
+    findApplicationById(deps.db, letter.applicationId),
+  ]);
+  if (!office || !application) throw new AppError("NOT_FOUND");
+  const generated = events.find((e) => e.kind === "generated");
+  return renderPostalLetter({
+    letterId: letter.id,
+    fileNumber: application.number,
+    office: { nameEn: office.nameEn, nameFr: office.nameFr, genericMailbox: office.genericMailbox },
+    recipientName: letter.recipientName,
+    postalAddress: await postalAddressOf(deps, letter),
+    language: letter.language,
+    date: generated?.at ?? letter.createdAt,
+    timeZone: office.timeZone,
+    subject: letter.subject,
+    body: letter.body,
+    ...(letter.deadline ? { deadline: letter.deadline } : {}),
+  });
+}
+
+/** Staff mailed the printed letter on this day (office calendar): the letter is delivered by post (C-12). */
+export async function markPosted(deps: Deps, staff: StaffContext, id: string, form: Record<string, unknown>) {
+  const { letter, state, canAct } = await openPostalLetter(deps, staff, id);
+  if (!canAct) throw new AppError("ROLE_NOT_ALLOWED");
+  if (state !== "generated") throw new AppError("LETTER_NOT_IN_STATE");
+  const office = await findOffice(deps.db, letter.officeCode);
+  if (!office) throw new AppError("NOT_FOUND");
+  const now = deps.clock.now();
+  const postedOn = typeof form.postedOn === "string" ? form.postedOn.trim() : "";
+  const today = instantToWallTime(now, office.timeZone).slice(0, 10);
+  if (!postedOn) throw new AppError("REQUIRED", [{ field: "postedOn", code: "REQUIRED" }]);
+  const postedAt = wallTimeToInstant(`${postedOn}T12:00`, office.timeZone);
+  if (!postedAt) throw new AppError("INVALID_DATE", [{ field: "postedOn", code: "INVALID_DATE" }]);
+  if (postedOn > today) throw new AppError("DATE_IN_FUTURE", [{ field: "postedOn", code: "DATE_IN_FUTURE" }]);
+  const address = await postalAddressOf(deps, letter);
+  // The note's time is the day it was mailed; noon stands for "that day" without claiming an hour.
+  const sentAt = postedOn === today ? now : postedAt;
+  const note = sentNote({
+    letterType: letter.letterType,
+    channel: "post",
+    recipientName: letter.recipientName,
+    recipientRole: letter.recipientRole,
+    address,
+    subject: letter.subject,
+    body: letter.body,
+    sentAt,
+    timeZone: office.timeZone,
+    ...(letter.deadline ? { deadline: letter.deadline } : {}),
+  });
+  const actor: Actor = { kind: "staff", staffId: staff.staffId, ip: staff.ip };
+  await deps.db.transaction(async (tx) => {
+    await tx.insert(correspondenceEvents).values({
+      correspondenceId: id,
+      kind: "delivered-by-post",
+      at: sentAt,
+      actorKind: "staff",
+      actorId: staff.staffId,
+      details: { postedOn, recordedAt: now.toISOString() },
+    });
+    await tx.insert(fileNotes).values({
+      applicationId: letter.applicationId,
+      correspondenceId: id,
+      kind: "letter-sent",
+      textEn: note.en,
+      textFr: note.fr,
+      at: sentAt,
+    });
+    await tx.insert(correspondenceEvents).values({
+      correspondenceId: id,
+      kind: "note-written",
+      at: now,
+      actorKind: "staff",
+      actorId: staff.staffId,
+      details: { kind: "letter-sent" },
+    });
+    await recordAudit(tx, actor, now, {
+      action: "letter.posted",
+      subjectType: "correspondence",
+      subjectId: id,
+      officeCode: letter.officeCode,
+    });
+  });
+}
