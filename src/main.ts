@@ -1,11 +1,14 @@
 import { parseArgs } from "node:util";
 import { type Clock, OffsetClock, systemClock } from "./clock.ts";
 import { type Config, ConfigError, readConfig } from "./config.ts";
+import { listLetters } from "./correspondence/listing.ts";
 import { ensureCorrespondenceDefaults } from "./correspondence/store.ts";
 import { type Database, openDatabase } from "./db/client.ts";
 import { readSetting } from "./db/settings.ts";
 import { loadDemoData } from "./demo/load.ts";
 import { demoStaff } from "./demo/staff.ts";
+import { AppError } from "./errors.ts";
+import { errorKey, translator } from "./i18n/index.ts";
 import { allJobs } from "./jobs/all.ts";
 import { startScheduler } from "./jobs/scheduler.ts";
 import { createLogger } from "./logger.ts";
@@ -23,6 +26,7 @@ Commands:
   worker    background jobs only
   migrate   apply database migrations and exit
   demo      load the demo data into an empty database and exit
+  letters   list letters (letters list [--file N] [--state S] [--json])
 
 Run "liaison <command> --help" for a command's options.
 Configuration comes from the environment: HOST, PORT, DATA_DIR, DATABASE_URL, OIDC_ISSUER,
@@ -42,6 +46,11 @@ Runs the background jobs only. Needs DATABASE_URL: the embedded database belongs
   migrate: `Usage: liaison migrate
 
 Applies the SQL migrations to the database (PGlite in DATA_DIR, or PostgreSQL at DATABASE_URL).`,
+  letters: `Usage: liaison letters list [--file NUMBER] [--state STATE] [--json]
+
+Lists the letters, oldest id first. With --json, one JSON object per line: id, file, office, type,
+state, channel, recipient, createdAt, sentAt, deadline. STATE is one of: draft, generated, sent,
+bounced, delivered-by-post, cancelled.`,
   demo: `Usage: liaison demo
 
 Loads the demo offices, staff and about 200 applications, if the database has no office yet.`,
@@ -51,7 +60,12 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { help: { type: "boolean", short: "h" } },
+    options: {
+      help: { type: "boolean", short: "h" },
+      json: { type: "boolean" },
+      file: { type: "string" },
+      state: { type: "string" },
+    },
     strict: false,
   });
   const command = positionals[0] ?? "help";
@@ -89,6 +103,11 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const { clock, devClock } = await clockFor(config, database);
+  if (command === "letters") {
+    const code = await printLetters(database, positionals[1], values);
+    await database.close();
+    return code;
+  }
   if (command === "demo") {
     const r = await loadDemoData(database.db, clock);
     console.log(
@@ -130,6 +149,41 @@ async function main(argv: string[]): Promise<number> {
   });
   for (const s of stops.reverse()) await s();
   await database.close();
+  return 0;
+}
+
+async function printLetters(
+  database: Database,
+  sub: string | undefined,
+  values: Record<string, string | boolean | undefined>,
+): Promise<number> {
+  if (sub !== "list") {
+    console.error(help.letters);
+    return 2;
+  }
+  const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+  try {
+    for await (const line of listLetters(database.db, { file: str(values.file), state: str(values.state) })) {
+      console.log(
+        values.json
+          ? JSON.stringify(line)
+          : [
+              line.createdAt,
+              line.file,
+              line.type,
+              line.state,
+              line.channel,
+              line.recipient.split("\n")[0],
+            ].join("  "),
+      );
+    }
+  } catch (e) {
+    if (e instanceof AppError) {
+      console.error(translator("en")(errorKey(e.code)));
+      return 2;
+    }
+    throw e;
+  }
   return 0;
 }
 

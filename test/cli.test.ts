@@ -68,7 +68,7 @@ describe("liaison command", () => {
   it("prints help for itself and for each command", () => {
     const main = run(["--help"]);
     expect(main.status).toBe(0);
-    for (const c of ["start", "serve", "worker", "migrate", "demo"]) {
+    for (const c of ["start", "serve", "worker", "migrate", "demo", "letters"]) {
       expect(main.stdout).toContain(c);
       const one = run([c, "--help"]);
       expect(one.status, c).toBe(0);
@@ -96,6 +96,12 @@ describe("liaison command", () => {
     expect(first.output()).toContain(`http://127.0.0.1:${port}/agent`);
     expect(first.output()).toContain("agent.mtl");
     expect(await stop(first.child)).toBe(0);
+
+    const letters = run(["letters", "list", "--json"]);
+    expect(letters.status).toBe(0);
+    const bad = run(["letters", "list", "--state", "lost"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("Choose one of the options");
 
     const demo = run(["demo"]);
     expect(demo.status).toBe(0);

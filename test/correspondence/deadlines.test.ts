@@ -7,6 +7,7 @@ import { OffsetClock, systemClock } from "../../src/clock.ts";
 import { readConfig } from "../../src/config.ts";
 import { recordExtension, recordResponse, writeDeadlineNotes } from "../../src/correspondence/deadlines.ts";
 import { type DispatchDeps, dispatchDue } from "../../src/correspondence/dispatcher.ts";
+import { listLetters } from "../../src/correspondence/listing.ts";
 import { createLetter, openLetter, readComposeInput } from "../../src/correspondence/service.ts";
 import { ensureCorrespondenceDefaults, notesOfApplication } from "../../src/correspondence/store.ts";
 import { demoShowcase, loadDemoData } from "../../src/demo/load.ts";
@@ -136,5 +137,29 @@ describe("deadlines after sending", () => {
     const { id } = await sendRequest("representative-declared-later");
     const auditor = { ...(await findStaffBySubject(database.db, "auditeur"))!, ip: undefined };
     await expect(recordResponse(services(), auditor, id)).rejects.toMatchObject({ code: "ROLE_NOT_ALLOWED" });
+  });
+
+  it("liaison letters list: every letter once, by file and by state, page by page", async () => {
+    const all = [];
+    for await (const l of listLetters(database.db, {}, 2)) all.push(l);
+    expect(all.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(all.map((l) => l.id)).size).toBe(all.length);
+    expect(all.every((l) => l.state === "sent" && l.sentAt !== null && l.type === "request-documents")).toBe(
+      true,
+    );
+    const number = all[0]!.file;
+    const one = [];
+    for await (const l of listLetters(database.db, { file: number, state: "sent" })) one.push(l);
+    expect(one.length).toBeGreaterThan(0);
+    expect(one.every((l) => l.file === number)).toBe(true);
+    const none = [];
+    for await (const l of listLetters(database.db, { state: "cancelled" })) none.push(l);
+    expect(none).toEqual([]);
+    await expect(listLetters(database.db, { state: "lost" }).next()).rejects.toMatchObject({
+      code: "INVALID_CHOICE",
+    });
+    await expect(listLetters(database.db, { file: "12" }).next()).rejects.toMatchObject({
+      code: "MALFORMED_FILE_NUMBER",
+    });
   });
 });
