@@ -48,6 +48,8 @@ export const errorCatalogue = {
   SENDER_NOT_GENERIC_MAILBOX: 400,
   /** C-12: the letter is not in a state that allows this (a sent letter cannot be cancelled). */
   LETTER_NOT_IN_STATE: 409,
+  /** A dispatcher is handing this letter to SMTP right now: it cannot be cancelled any more. */
+  LETTER_IN_FLIGHT: 409,
   /** The sign-in with the identity provider failed or was abandoned. */
   SIGN_IN_FAILED: 400,
   /** The identity provider knows the person, but Liaison has no staff account for them. */

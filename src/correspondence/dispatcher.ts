@@ -161,7 +161,7 @@ async function dispatchOne(deps: DispatchDeps, id: string): Promise<void> {
           await event(tx, id, "smtp-temporary-failure", at, { response: outcome.response, attempts });
           await tx
             .update(outbox)
-            .set({ nextAttemptAt: new Date(at.getTime() + backoffMs(attempts)) })
+            .set({ nextAttemptAt: new Date(at.getTime() + backoffMs(attempts)), leasedUntil: null })
             .where(eq(outbox.correspondenceId, id));
         }
         break;

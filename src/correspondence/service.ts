@@ -5,6 +5,7 @@ import type { Executor } from "../db/client.ts";
 import { correspondence, correspondenceEvents, outbox } from "../db/schema/correspondence.ts";
 import { AppError, type ErrorCode, type FieldProblem } from "../errors.ts";
 import { canReadFilesOf, canRecordOnFilesOf } from "../files/access.ts";
+import { isValidEmail } from "../files/forms.ts";
 import type { Language, LineOfBusiness } from "../files/model.ts";
 import type { Routing } from "../files/rules.ts";
 import { type Deps, openFile, type StaffContext } from "../files/service.ts";
@@ -12,12 +13,20 @@ import { findApplicationById } from "../files/store.ts";
 import { formatDate } from "../i18n/index.ts";
 import { instantToWallTime } from "../time-zones.ts";
 import { deadlinePlaceholderOf, isLetterType, type LetterType, requiresDeadline } from "./letter-types.ts";
-import { checkDeadline, checkRecipient, checkSender, defaultDeadline, responsePeriodAt } from "./rules.ts";
+import {
+  checkDeadline,
+  checkRecipient,
+  checkSender,
+  defaultDeadline,
+  isIsoDate,
+  responsePeriodAt,
+} from "./rules.ts";
 import {
   currentTemplate,
   findLetter,
   letterEvents,
   listResponsePeriods,
+  lockLetter,
   stateOf,
   type TemplateRow,
 } from "./store.ts";
@@ -50,7 +59,8 @@ export interface ComposeInput {
   recipient: string;
 }
 
-const text = (v: unknown) => (typeof v === "string" ? v.trim() : "");
+// Browsers send a textarea's line breaks as CRLF; letters keep LF, the sealing makes them CRLF on the wire.
+const text = (v: unknown) => (typeof v === "string" ? v.replace(/\r\n?/g, "\n").trim() : "");
 
 export function readComposeInput(form: Record<string, unknown>): ComposeInput {
   return {
@@ -161,6 +171,12 @@ export async function prepareLetter(deps: Deps, staff: StaffContext, number: str
   for (const [placeholder, field] of Object.entries(agentFields)) {
     if (used.has(placeholder) && input[field] === "") fail(field, "REQUIRED");
   }
+  if (input.requestDate) {
+    if (!isIsoDate(input.requestDate)) fail("requestDate", "INVALID_DATE");
+    else if (input.requestDate > today) fail("requestDate", "DATE_IN_FUTURE");
+  }
+  if (input.newOfficeMailbox && !isValidEmail(input.newOfficeMailbox))
+    fail("newOfficeMailbox", "INVALID_EMAIL");
   if (problems.length > 0) throw new AppError(problems[0]!.code, problems);
   if (routing.channel === "none") throw new AppError("NO_ADDRESS");
 
@@ -316,6 +332,8 @@ export async function sendDraft(deps: Deps, staff: StaffContext, id: string) {
   const problem = checkRecipient({ routingNow: file.routing, recorded: letter.address });
   if (problem) throw new AppError(problem);
   await deps.db.transaction(async (tx) => {
+    await lockLetter(tx, id);
+    if (stateOf(await letterEvents(tx, id)) !== "draft") throw new AppError("LETTER_NOT_IN_STATE");
     await schedule(tx, id, letter.channel, file.at, actorOf(staff));
     await recordAudit(tx, actorOf(staff), file.at, {
       action: "letter.generated",
@@ -326,12 +344,21 @@ export async function sendDraft(deps: Deps, staff: StaffContext, id: string) {
   });
 }
 
-/** C-12: cancelled, only before it was sent. */
+/**
+ * C-12: cancelled, only before it was sent. The letter is locked while its state is checked, and a
+ * letter a dispatcher holds right now (sealing or talking to SMTP) is refused: it may already be on its
+ * way, and the record must never say "cancelled" of a letter that left.
+ */
 export async function cancelLetter(deps: Deps, staff: StaffContext, id: string) {
-  const { letter, state } = await openLetterToAct(deps, staff, id);
-  if (state !== "draft" && state !== "generated") throw new AppError("LETTER_NOT_IN_STATE");
+  const { letter } = await openLetterToAct(deps, staff, id);
   const now = deps.clock.now();
   await deps.db.transaction(async (tx) => {
+    await lockLetter(tx, id);
+    const state = stateOf(await letterEvents(tx, id));
+    if (state !== "draft" && state !== "generated") throw new AppError("LETTER_NOT_IN_STATE");
+    const [queued] = await tx.select().from(outbox).where(eq(outbox.correspondenceId, id)).for("update");
+    if (queued?.leasedUntil && queued.leasedUntil.getTime() > now.getTime())
+      throw new AppError("LETTER_IN_FLIGHT");
     await tx.delete(outbox).where(eq(outbox.correspondenceId, id));
     await appendEvent(tx, id, "cancelled", now, actorOf(staff));
     await recordAudit(tx, actorOf(staff), now, {

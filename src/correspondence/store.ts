@@ -93,6 +93,18 @@ export async function findLetter(db: Executor, id: string): Promise<LetterRow | 
   return row;
 }
 
+/**
+ * Locks the letter for the rest of the transaction, so two changes of its state (cancel and send, two
+ * cancels) are made one after the other, each seeing the other's event.
+ */
+export async function lockLetter(tx: Executor, id: string): Promise<void> {
+  await tx
+    .select({ id: correspondence.id })
+    .from(correspondence)
+    .where(eq(correspondence.id, id))
+    .for("update");
+}
+
 export async function letterEvents(db: Executor, id: string): Promise<LetterEvent[]> {
   return db
     .select()
@@ -177,9 +189,10 @@ export async function claimDueLetters(
       .for("update", { skipLocked: true });
     if (due.length === 0) return [];
     const ids = due.map((d) => d.id);
+    const leasedUntil = new Date(now.getTime() + leaseMs);
     await tx
       .update(outbox)
-      .set({ nextAttemptAt: new Date(now.getTime() + leaseMs), attempts: sql`${outbox.attempts} + 1` })
+      .set({ nextAttemptAt: leasedUntil, leasedUntil, attempts: sql`${outbox.attempts} + 1` })
       .where(inArray(outbox.correspondenceId, ids));
     return ids;
   });

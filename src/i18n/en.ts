@@ -11,6 +11,7 @@ export const en = {
   "layout.footer": "Liaison is free software under the MIT licence.",
   "layout.devBanner": "Development mode: embedded database, development identity provider and clock.",
   "layout.devLink": "Developer tools",
+  "layout.navLabel": "Staff workspace",
   "layout.breadcrumb": "You are here:",
 
   "home.title": "Staff workspace",
@@ -139,7 +140,8 @@ export const en = {
   "file.back": "Back to search",
 
   "post.title": "Letters to print and mail",
-  "post.intro": "These letters go by post: the recipient has not consented to email (C-1, C-4), the message was too large to email (C-13), or the mail server refused it. Print each one, mail it, then record the day it was mailed.",
+  "post.intro":
+    "These letters go by post: the recipient has not consented to email (C-1, C-4), the message was too large to email (C-13), or the mail server refused it. Print each one, mail it, then record the day it was mailed.",
   "post.empty": "No letter is waiting to be mailed.",
   "post.count": "{count} letters waiting",
   "post.colWritten": "Written",
@@ -226,6 +228,8 @@ export const en = {
     "Letters are sent from the office's generic mailbox only, never from a personal address.",
   "error.LETTER_NOT_IN_STATE":
     "This letter can no longer be changed this way: it was already sent, posted or cancelled.",
+  "error.LETTER_IN_FLIGHT":
+    "This letter is being sent right now and can no longer be cancelled. Reload the page in a moment to see what happened.",
   "error.SIGN_IN_FAILED": "Sign-in did not complete. Please try again.",
   "error.NOT_STAFF": "Your account is not registered as staff in Liaison. Contact your office administrator.",
   "error.RATE_LIMITED": "Too many requests. Wait a minute and try again.",
@@ -345,7 +349,6 @@ export const en = {
 
   "letter.back": "Back to file {number}",
   "letter.title": "{type}, file {number}",
-  "letter.summary": "The letter as recorded",
   "letter.type": "Type of letter",
   "letter.state": "State",
   "letter.channel": "Channel",

@@ -14,6 +14,7 @@ export const fr: Record<MessageKey, string> = {
   "layout.devBanner":
     "Mode développement : base de données intégrée, fournisseur d’identité et horloge de développement.",
   "layout.devLink": "Outils de développement",
+  "layout.navLabel": "Espace de travail du personnel",
   "layout.breadcrumb": "Vous êtes ici :",
 
   "home.title": "Espace de travail du personnel",
@@ -144,7 +145,8 @@ export const fr: Record<MessageKey, string> = {
   "file.back": "Retour à la recherche",
 
   "post.title": "Lettres à imprimer et à poster",
-  "post.intro": "Ces lettres partent par la poste : le destinataire n’a pas consenti au courriel (C-1, C-4), le message était trop volumineux pour le courriel (C-13), ou le serveur de courriel l’a refusé. Imprimez chacune, postez-la, puis consignez le jour de l’envoi.",
+  "post.intro":
+    "Ces lettres partent par la poste : le destinataire n’a pas consenti au courriel (C-1, C-4), le message était trop volumineux pour le courriel (C-13), ou le serveur de courriel l’a refusé. Imprimez chacune, postez-la, puis consignez le jour de l’envoi.",
   "post.empty": "Aucune lettre n’attend d’être postée.",
   "post.count": "{count} lettres en attente",
   "post.colWritten": "Rédigée le",
@@ -233,6 +235,8 @@ export const fr: Record<MessageKey, string> = {
     "Les lettres partent uniquement de la boîte courriel générique du bureau, jamais d’une adresse personnelle.",
   "error.LETTER_NOT_IN_STATE":
     "Cette lettre ne peut plus être modifiée ainsi : elle a déjà été envoyée, postée ou annulée.",
+  "error.LETTER_IN_FLIGHT":
+    "Cette lettre est en cours d’envoi et ne peut plus être annulée. Rechargez la page dans un moment pour voir ce qui s’est passé.",
   "error.SIGN_IN_FAILED": "La connexion n’a pas abouti. Veuillez réessayer.",
   "error.NOT_STAFF":
     "Votre compte n’est pas inscrit comme membre du personnel dans Liaison. Communiquez avec l’administrateur de votre bureau.",
@@ -273,7 +277,8 @@ export const fr: Record<MessageKey, string> = {
   "letterPostReason.no-consented-email": "le destinataire n’a pas consenti au courriel (C-1, C-4)",
   "letterPostReason.over-size-limit": "le message dépasse la taille maximale d’envoi (C-13)",
   "letterPostReason.email-rejected": "le serveur de courriel a refusé le message",
-  "letterPostReason.email-failed": "le serveur de courriel est resté injoignable après tous les essais (C-18)",
+  "letterPostReason.email-failed":
+    "le serveur de courriel est resté injoignable après tous les essais (C-18)",
 
   "letters.title": "Lettres",
   "letters.write": "Rédiger une lettre",
@@ -353,7 +358,6 @@ export const fr: Record<MessageKey, string> = {
 
   "letter.back": "Retour au dossier {number}",
   "letter.title": "{type}, dossier {number}",
-  "letter.summary": "La lettre telle que consignée",
   "letter.type": "Type de lettre",
   "letter.state": "État",
   "letter.channel": "Voie",
@@ -388,7 +392,8 @@ export const fr: Record<MessageKey, string> = {
   "letter.detail.extension": "Nouveau délai : {deadline}.",
   "letter.detail.deadlinePassed": "Délai : {deadline}.",
   "letter.notes": "Note au dossier",
-  "letter.notesNone": "Aucune note pour l’instant : Liaison l’inscrit au dossier à l’envoi de la lettre (C-11).",
+  "letter.notesNone":
+    "Aucune note pour l’instant : Liaison l’inscrit au dossier à l’envoi de la lettre (C-11).",
   "letter.noteKind.letter-sent": "Note de la lettre envoyée (C-11)",
   "letter.noteKind.deadline-passed": "Note du délai échu (C-14)",
   "letter.noteEn": "Anglais",

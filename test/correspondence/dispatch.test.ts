@@ -18,6 +18,7 @@ import {
   readComposeInput,
 } from "../../src/correspondence/service.ts";
 import {
+  claimDueLetters,
   ensureCorrespondenceDefaults,
   findSealed,
   lettersOfApplication,
@@ -324,5 +325,57 @@ describe("sending a letter", () => {
     await expect(openLetter(services(), { ...van!, ip: undefined }, id)).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
+  });
+
+  it("C-12 regression: a letter a dispatcher holds cannot be cancelled; once the lease ends it can", async () => {
+    const number = showcase("applicant-form-email");
+    const id = await createLetter(
+      services(),
+      agent,
+      number,
+      await compose(number, { letterType: "general", agentNote: "Race." }),
+      "send",
+    );
+    const claimed = await claimDueLetters(database.db, clock.now(), 50, 120_000);
+    expect(claimed).toContain(id);
+    await expect(cancelLetter(services(), agent, id)).rejects.toMatchObject({ code: "LETTER_IN_FLIGHT" });
+    expect((await openLetter(services(), agent, id)).state).toBe("generated");
+    clock.advance(121_000);
+    await cancelLetter(services(), agent, id);
+    expect((await openLetter(services(), agent, id)).state).toBe("cancelled");
+    await expect(cancelLetter(services(), agent, id)).rejects.toMatchObject({ code: "LETTER_NOT_IN_STATE" });
+  });
+
+  it("regression: an unreadable or future request date, or a bad new-office mailbox, is a field error, not a crash", async () => {
+    const number = showcase("applicant-form-email");
+    const base = {
+      letterType: "reconsideration-decision",
+      decisionOutcome: "granted",
+      decisionReasons: "An error of the office.",
+    };
+    await expect(
+      prepareLetter(services(), agent, number, await compose(number, { ...base, requestDate: "yesterday" })),
+    ).rejects.toMatchObject({ problems: [{ field: "requestDate", code: "INVALID_DATE" }] });
+    await expect(
+      prepareLetter(services(), agent, number, await compose(number, { ...base, requestDate: "2999-01-01" })),
+    ).rejects.toMatchObject({ problems: [{ field: "requestDate", code: "DATE_IN_FUTURE" }] });
+    await expect(
+      prepareLetter(
+        services(),
+        agent,
+        number,
+        await compose(number, {
+          letterType: "file-transfer",
+          newOfficeName: "Vancouver",
+          newOfficeMailbox: "nope",
+        }),
+      ),
+    ).rejects.toMatchObject({ problems: [{ field: "newOfficeMailbox", code: "INVALID_EMAIL" }] });
+  });
+
+  it("regression: line breaks typed in a browser (CRLF) are kept as LF in the letter", async () => {
+    const number = showcase("applicant-form-email");
+    const input = await compose(number, { letterType: "general", agentNote: "Line one.\r\nLine two." });
+    expect(input.agentNote).toBe("Line one.\nLine two.");
   });
 });

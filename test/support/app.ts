@@ -7,6 +7,7 @@ import type { FastifyInstance } from "fastify";
 import { openSession } from "../../src/auth/store.ts";
 import { OffsetClock, systemClock } from "../../src/clock.ts";
 import type { Config } from "../../src/config.ts";
+import { ensureCorrespondenceDefaults } from "../../src/correspondence/store.ts";
 import { staff } from "../../src/db/schema/offices.ts";
 import { loadDemoData } from "../../src/demo/load.ts";
 import { createLogger } from "../../src/logger.ts";
@@ -23,6 +24,8 @@ export interface TestApp {
   logs: string[];
   routes: RouteEntry[];
   devSink: DevSink | undefined;
+  /** The app's DATA_DIR: a fresh directory of its own (blobs, DKIM keys, dev mail); the database stays in memory. */
+  dataDir: string;
   /** A client already signed in as this demo subject (session opened directly, not through OIDC). */
   clientAs(subject: string): Promise<TestClient>;
   anonymous(): TestClient;
@@ -34,6 +37,8 @@ export async function startTestApp(opts: { oidc?: Config["oidc"] } = {}): Promis
   const database = await openTestDatabase({ migrate: true });
   const clock = new OffsetClock(systemClock);
   await loadDemoData(database.db, clock);
+  // As `liaison start` does before serving: the shipped letter templates and response periods.
+  await ensureCorrespondenceDefaults(database.db, clock.now());
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -41,10 +46,11 @@ export async function startTestApp(opts: { oidc?: Config["oidc"] } = {}): Promis
       done();
     },
   });
+  const dataDir = mkdtempSync(path.join(tmpdir(), "liaison-test-data-"));
   const config: Config = {
     host: "127.0.0.1",
     port: 0,
-    dataDir: "memory:",
+    dataDir,
     databaseUrl: undefined,
     publicUrl: undefined,
     oidc: opts.oidc,
@@ -55,8 +61,7 @@ export async function startTestApp(opts: { oidc?: Config["oidc"] } = {}): Promis
     logLevel: "info",
     devTools: !opts.oidc,
   };
-  const mailDir = mkdtempSync(path.join(tmpdir(), "liaison-test-mail-"));
-  const devSink = opts.oidc ? undefined : await startDevSink({ dataDir: mailDir, clock });
+  const devSink = opts.oidc ? undefined : await startDevSink({ dataDir, clock });
   const { app, urls, routes } = await buildApp({
     config,
     database,
@@ -84,10 +89,11 @@ export async function startTestApp(opts: { oidc?: Config["oidc"] } = {}): Promis
       return client;
     },
     devSink,
+    dataDir,
     async close() {
       await app.close();
       await devSink?.close();
-      rmSync(mailDir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true });
       await database.dispose();
     },
   };

@@ -164,6 +164,8 @@ export const outbox = pgTable(
       .references(() => correspondence.id),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull(),
     attempts: integer("attempts").notNull(),
+    /** Set while a dispatcher holds the letter (sealing, SMTP); a letter in flight cannot be cancelled. */
+    leasedUntil: timestamp("leased_until", { withTimezone: true }),
   },
   (t) => [index("outbox_due_idx").on(t.nextAttemptAt)],
 );

@@ -60,6 +60,12 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
             </div>
           </div>
         </header>
+        {ctx.staffName ? (
+          <nav class="container site-nav" aria-label={ctx.t("layout.navLabel")}>
+            <a href="/agent">{ctx.t("search.title")}</a>
+            <a href="/agent/post">{ctx.t("post.title")}</a>
+          </nav>
+        ) : null}
         <main id="main" class="container" tabIndex={-1}>
           {props.children}
         </main>

@@ -20,12 +20,15 @@ import {
   TextField,
 } from "../../views/forms.tsx";
 import { Layout, type PageContext } from "../../views/layout.tsx";
+import { type FileLetters, LettersSection } from "./letter-pages.tsx";
 
 export function FilePage(props: {
   ctx: PageContext;
   view: FileView;
   state: FormState | undefined;
   saved: boolean;
+  /** The file's letters, newest first; the section is left out of pages that did not load them. */
+  letters?: FileLetters | undefined;
 }) {
   const { ctx, view, state } = props;
   const { t, lang } = ctx;
@@ -100,6 +103,8 @@ export function FilePage(props: {
       </section>
 
       <AsOfForm ctx={ctx} view={view} state={state} />
+
+      {props.letters ? <LettersSection ctx={ctx} view={view} letters={props.letters} /> : null}
 
       <h2>{t("file.parties")}</h2>
       {partiesOf(parties).map((party) => (

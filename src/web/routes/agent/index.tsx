@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { recordAudit } from "../../../audit/record.ts";
+import { lettersOfApplication } from "../../../correspondence/store.ts";
 import { AppError } from "../../../errors.ts";
 import {
   findFiles,
@@ -13,6 +14,7 @@ import type { AppDeps } from "../../app.ts";
 import { pageContext, requireStaff, sendPage } from "../../context.ts";
 import type { FormState } from "../../views/forms.tsx";
 import { FilePage } from "./file-page.tsx";
+import { registerLetterRoutes } from "./letters.tsx";
 import { HomePage, SearchPage } from "./search-page.tsx";
 
 type FileParams = { Params: { number: string } };
@@ -97,6 +99,7 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AppDeps): void {
           view,
           state: undefined,
           saved: req.query.saved === "1",
+          letters: await lettersOfApplication(services.db, view.application.id),
         }),
       );
     },
@@ -141,4 +144,5 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AppDeps): void {
     "/agent/files/:number/representatives/withdraw",
     fileForm("withdrawal", withdrawRepresentative),
   );
+  registerLetterRoutes(app, deps);
 }
