@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNotNull, notExists, sql } from "drizzle-orm";
 import { type Actor, recordAudit } from "../audit/record.ts";
 import type { Executor } from "../db/client.ts";
-import { correspondence, correspondenceEvents, fileNotes } from "../db/schema/correspondence.ts";
+import { correspondence, fileNotes } from "../db/schema/correspondence.ts";
 import { applications } from "../db/schema/files.ts";
 import { offices } from "../db/schema/offices.ts";
 import { AppError } from "../errors.ts";
@@ -11,7 +11,7 @@ import { instantToWallTime } from "../time-zones.ts";
 import { type DeadlineEvent, deadlinePassedNote, effectiveDeadline, isDeadlinePassed } from "./notes.ts";
 import { addDays } from "./rules.ts";
 import { openLetter } from "./service.ts";
-import type { LetterEvent } from "./store.ts";
+import { appendLetterEvent, eventsOfLetters, type LetterEvent } from "./store.ts";
 
 // Deadlines after the letter left (C-14, C-15): a response or an extension is recorded on the letter as
 // an event; a sweep writes the mandated note on every file whose deadline passed with no response.
@@ -47,14 +47,7 @@ export async function recordResponse(deps: Deps, staff: StaffContext, id: string
   const now = deps.clock.now();
   const actor: Actor = { kind: "staff", staffId: staff.staffId, ip: staff.ip };
   await deps.db.transaction(async (tx) => {
-    await tx.insert(correspondenceEvents).values({
-      correspondenceId: id,
-      kind: "response-recorded",
-      at: now,
-      actorKind: "staff",
-      actorId: staff.staffId,
-      details: {},
-    });
+    await appendLetterEvent(tx, id, "response-recorded", now, actor, {});
     await recordAudit(tx, actor, now, {
       action: "letter.response-recorded",
       subjectType: "correspondence",
@@ -82,13 +75,9 @@ export async function recordExtension(
   const now = deps.clock.now();
   const actor: Actor = { kind: "staff", staffId: staff.staffId, ip: staff.ip };
   await deps.db.transaction(async (tx) => {
-    await tx.insert(correspondenceEvents).values({
-      correspondenceId: id,
-      kind: "extension-recorded",
-      at: now,
-      actorKind: "staff",
-      actorId: staff.staffId,
-      details: { previousDeadline: inForce.deadline, newDeadline },
+    await appendLetterEvent(tx, id, "extension-recorded", now, actor, {
+      previousDeadline: inForce.deadline,
+      newDeadline,
     });
     await recordAudit(tx, actor, now, {
       action: "letter.extension-recorded",
@@ -134,19 +123,13 @@ export async function writeDeadlineNotes(db: Executor, now: Date, page = 1000): 
     .orderBy(asc(correspondence.deadline))
     .limit(page);
   if (candidates.length === 0) return 0;
-  const events = await db
-    .select()
-    .from(correspondenceEvents)
-    .where(
-      inArray(
-        correspondenceEvents.correspondenceId,
-        candidates.map((c) => c.letter.id),
-      ),
-    )
-    .orderBy(asc(correspondenceEvents.seq));
+  const events = await eventsOfLetters(
+    db,
+    candidates.map((c) => c.letter.id),
+  );
   let written = 0;
   for (const { letter, lineOfBusiness, timeZone } of candidates) {
-    const mine = events.filter((e) => e.correspondenceId === letter.id);
+    const mine = events.get(letter.id) ?? [];
     const sent = mine.find((e) => e.kind === "sent" || e.kind === "delivered-by-post");
     const inForce = deadlineInForce(letter, mine);
     if (!sent || !inForce) continue;
@@ -177,17 +160,17 @@ export async function writeDeadlineNotes(db: Executor, now: Date, page = 1000): 
         .onConflictDoNothing()
         .returning({ seq: fileNotes.seq });
       if (rows.length === 0) return false;
-      await tx.insert(correspondenceEvents).values({
-        correspondenceId: letter.id,
-        kind: "deadline-passed",
-        at: now,
-        actorKind: "job",
-        actorId: "deadlines",
-        details: {
+      await appendLetterEvent(
+        tx,
+        letter.id,
+        "deadline-passed",
+        now,
+        { kind: "job", name: "deadlines" },
+        {
           deadline: inForce.deadline,
           outcome: askedForMoreTime ? "asked-for-more-time" : "did-not-comply",
         },
-      });
+      );
       await recordAudit(tx, { kind: "job", name: "deadlines" }, now, {
         action: "letter.deadline-passed",
         subjectType: "correspondence",

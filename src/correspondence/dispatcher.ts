@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { type Actor, recordAudit } from "../audit/record.ts";
 import type { Clock } from "../clock.ts";
 import type { Executor } from "../db/client.ts";
-import { correspondenceEvents, fileNotes, outbox, sealedMessages } from "../db/schema/correspondence.ts";
+import { fileNotes, outbox, sealedMessages } from "../db/schema/correspondence.ts";
 import type { BlobStore } from "../evidence/blob-store.ts";
 import type { ApplicationId } from "../files/model.ts";
 import { routeCorrespondence } from "../files/rules.ts";
@@ -13,7 +13,16 @@ import { sealMessage } from "../mail/seal.ts";
 import type { MailTransport } from "../mail/transport.ts";
 import { sentNote } from "./notes.ts";
 import { checkRecipient, chooseChannel } from "./rules.ts";
-import { claimDueLetters, findLetter, findSealed, type LetterRow, letterEvents, stateOf } from "./store.ts";
+import {
+  appendLetterEvent,
+  claimDueLetters,
+  findLetter,
+  findSealed,
+  type LetterEventKind,
+  type LetterRow,
+  letterEvents,
+  stateOf,
+} from "./store.ts";
 
 // The dispatcher of `liaison worker` (principle 4): claims due letters, seals them (bytes stored before
 // the SMTP hand-off), hands them to the relay, and records what the relay answered. Run twice, or by two
@@ -42,17 +51,13 @@ export function backoffMs(attempt: number): number {
   return steps[attempt - 1] ?? 10_800_000;
 }
 
-async function event(
+const event = (
   tx: Executor,
   id: string,
-  kind: (typeof correspondenceEvents.$inferInsert)["kind"],
+  kind: LetterEventKind,
   at: Date,
   details: Record<string, unknown> = {},
-) {
-  await tx
-    .insert(correspondenceEvents)
-    .values({ correspondenceId: id, kind, at, actorKind: "job", actorId: "dispatcher", details });
-}
+) => appendLetterEvent(tx, id, kind, at, dispatcher, details);
 
 /** Sends what is due; returns how many letters reached an outcome (sent, refused, rerouted, retried). */
 export async function dispatchDue(deps: DispatchDeps, opts: { batch?: number; leaseMs?: number } = {}) {

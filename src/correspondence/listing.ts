@@ -1,11 +1,11 @@
-import { and, asc, eq, gt, inArray } from "drizzle-orm";
+import { and, asc, eq, gt } from "drizzle-orm";
 import type { Executor } from "../db/client.ts";
-import { correspondence, correspondenceEvents } from "../db/schema/correspondence.ts";
+import { correspondence } from "../db/schema/correspondence.ts";
 import { applications } from "../db/schema/files.ts";
 import { AppError } from "../errors.ts";
 import { fileNumberPattern } from "../files/forms.ts";
 import { type CorrespondenceState, correspondenceStates } from "./rules.ts";
-import { stateOf } from "./store.ts";
+import { eventsOfLetters, stateOf } from "./store.ts";
 
 /** One letter as `liaison letters list --json` prints it: a line of JSON each, for operators and scripts. */
 export interface LetterLine {
@@ -48,18 +48,12 @@ export async function* listLetters(
       .orderBy(asc(correspondence.id))
       .limit(pageSize);
     if (page.length === 0) return;
-    const events = await db
-      .select()
-      .from(correspondenceEvents)
-      .where(
-        inArray(
-          correspondenceEvents.correspondenceId,
-          page.map((r) => r.letter.id),
-        ),
-      )
-      .orderBy(asc(correspondenceEvents.seq));
+    const events = await eventsOfLetters(
+      db,
+      page.map((r) => r.letter.id),
+    );
     for (const { letter, number } of page) {
-      const mine = events.filter((e) => e.correspondenceId === letter.id);
+      const mine = events.get(letter.id) ?? [];
       const state = stateOf(mine);
       if (filter.state && state !== filter.state) continue;
       const sent = mine.find((e) => e.kind === "sent" || e.kind === "delivered-by-post");

@@ -11,7 +11,7 @@ import { instantToWallTime, wallTimeToInstant } from "../time-zones.ts";
 import { sentNote } from "./notes.ts";
 import { renderPostalLetter } from "./postal-letter.ts";
 import { openLetter } from "./service.ts";
-import { type LetterRow, stateOf } from "./store.ts";
+import { appendLetterEvent, eventsOfLetters, type LetterRow, stateOf } from "./store.ts";
 
 // The postal queue (C-4, C-13, C-17): letters that go by post are printed from a PDF, mailed by staff,
 // and recorded the same way as an email: a state event, a readable note, an audit event.
@@ -40,19 +40,12 @@ export async function postalQueue(deps: Deps, staff: StaffContext) {
     )
     .orderBy(asc(correspondence.createdAt))
     .limit(1000);
-  if (letters.length === 0) return [];
-  const events = await deps.db
-    .select()
-    .from(correspondenceEvents)
-    .where(
-      inArray(
-        correspondenceEvents.correspondenceId,
-        letters.map((l) => l.id),
-      ),
-    )
-    .orderBy(asc(correspondenceEvents.seq));
+  const events = await eventsOfLetters(
+    deps.db,
+    letters.map((l) => l.id),
+  );
   return letters
-    .map((letter) => ({ letter, events: events.filter((e) => e.correspondenceId === letter.id) }))
+    .map((letter) => ({ letter, events: events.get(letter.id) ?? [] }))
     .filter((l) => stateOf(l.events) === "generated" && l.events.some((e) => e.kind === "generated"));
 }
 
@@ -133,13 +126,9 @@ export async function markPosted(deps: Deps, staff: StaffContext, id: string, fo
   });
   const actor: Actor = { kind: "staff", staffId: staff.staffId, ip: staff.ip };
   await deps.db.transaction(async (tx) => {
-    await tx.insert(correspondenceEvents).values({
-      correspondenceId: id,
-      kind: "delivered-by-post",
-      at: sentAt,
-      actorKind: "staff",
-      actorId: staff.staffId,
-      details: { postedOn, recordedAt: now.toISOString() },
+    await appendLetterEvent(tx, id, "delivered-by-post", sentAt, actor, {
+      postedOn,
+      recordedAt: now.toISOString(),
     });
     await tx.insert(fileNotes).values({
       applicationId: letter.applicationId,
@@ -149,14 +138,7 @@ export async function markPosted(deps: Deps, staff: StaffContext, id: string, fo
       textFr: note.fr,
       at: sentAt,
     });
-    await tx.insert(correspondenceEvents).values({
-      correspondenceId: id,
-      kind: "note-written",
-      at: now,
-      actorKind: "staff",
-      actorId: staff.staffId,
-      details: { kind: "letter-sent" },
-    });
+    await appendLetterEvent(tx, id, "note-written", now, actor, { kind: "letter-sent" });
     await recordAudit(tx, actor, now, {
       action: "letter.posted",
       subjectType: "correspondence",

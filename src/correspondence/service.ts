@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { type Actor, recordAudit } from "../audit/record.ts";
 import type { Executor } from "../db/client.ts";
-import { correspondence, correspondenceEvents, outbox } from "../db/schema/correspondence.ts";
+import { correspondence, outbox } from "../db/schema/correspondence.ts";
 import { AppError, type ErrorCode, type FieldProblem } from "../errors.ts";
 import { canReadFilesOf, canRecordOnFilesOf } from "../files/access.ts";
 import { isValidEmail } from "../files/forms.ts";
@@ -22,6 +22,7 @@ import {
   responsePeriodAt,
 } from "./rules.ts";
 import {
+  appendLetterEvent,
   currentTemplate,
   findLetter,
   letterEvents,
@@ -229,24 +230,6 @@ function actorOf(staff: StaffContext): Actor {
   return { kind: "staff", staffId: staff.staffId, ip: staff.ip };
 }
 
-async function appendEvent(
-  tx: Executor,
-  letterId: string,
-  kind: (typeof correspondenceEvents.$inferInsert)["kind"],
-  at: Date,
-  actor: Actor,
-  details: Record<string, unknown> = {},
-) {
-  await tx.insert(correspondenceEvents).values({
-    correspondenceId: letterId,
-    kind,
-    at,
-    actorKind: actor.kind,
-    actorId: actor.kind === "staff" ? actor.staffId : actor.name,
-    details,
-  });
-}
-
 /**
  * Writes the letter. "send" creates it as generated and, for email, schedules its sending in the same
  * transaction (principle 4: no letter is lost between "decided" and "sent"); a letter for the post goes
@@ -285,7 +268,7 @@ export async function createLetter(
       createdAt: now,
       createdBy: staff.staffId,
     });
-    await appendEvent(tx, id, "draft", now, actor, { templateVersion: preview.template.version });
+    await appendLetterEvent(tx, id, "draft", now, actor, { templateVersion: preview.template.version });
     if (intent === "send") await schedule(tx, id, preview.routing.channel, now, actor);
     await recordAudit(tx, actor, now, {
       action: intent === "send" ? "letter.generated" : "letter.drafted",
@@ -299,7 +282,7 @@ export async function createLetter(
 }
 
 async function schedule(tx: Executor, id: string, channel: "email" | "post", now: Date, actor: Actor) {
-  await appendEvent(tx, id, "generated", now, actor, { channel });
+  await appendLetterEvent(tx, id, "generated", now, actor, { channel });
   if (channel === "email")
     await tx.insert(outbox).values({ correspondenceId: id, nextAttemptAt: now, attempts: 0 });
 }
@@ -360,7 +343,7 @@ export async function cancelLetter(deps: Deps, staff: StaffContext, id: string) 
     if (queued?.leasedUntil && queued.leasedUntil.getTime() > now.getTime())
       throw new AppError("LETTER_IN_FLIGHT");
     await tx.delete(outbox).where(eq(outbox.correspondenceId, id));
-    await appendEvent(tx, id, "cancelled", now, actorOf(staff));
+    await appendLetterEvent(tx, id, "cancelled", now, actorOf(staff));
     await recordAudit(tx, actorOf(staff), now, {
       action: "letter.cancelled",
       subjectType: "correspondence",

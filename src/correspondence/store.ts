@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import type { Actor } from "../audit/record.ts";
 import type { Executor } from "../db/client.ts";
 import {
   correspondence,
@@ -128,25 +129,55 @@ export function stateOf(events: readonly Pick<LetterEvent, "kind">[]): Correspon
   return (last?.kind ?? "draft") as CorrespondenceState;
 }
 
+export type LetterEventKind = (typeof correspondenceEvents.$inferInsert)["kind"];
+
+/** Appends one event to a letter's history, inside the transaction of the change it records. */
+export async function appendLetterEvent(
+  tx: Executor,
+  letterId: string,
+  kind: LetterEventKind,
+  at: Date,
+  actor: Actor,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  await tx.insert(correspondenceEvents).values({
+    correspondenceId: letterId,
+    kind,
+    at,
+    actorKind: actor.kind,
+    actorId: actor.kind === "staff" ? actor.staffId : actor.name,
+    details,
+  });
+}
+
+/** The histories of several letters in one query, each in order. */
+export async function eventsOfLetters(
+  db: Executor,
+  ids: readonly string[],
+): Promise<Map<string, LetterEvent[]>> {
+  const byLetter = new Map<string, LetterEvent[]>(ids.map((id) => [id, []]));
+  if (ids.length === 0) return byLetter;
+  const events = await db
+    .select()
+    .from(correspondenceEvents)
+    .where(inArray(correspondenceEvents.correspondenceId, [...ids]))
+    .orderBy(asc(correspondenceEvents.seq));
+  for (const e of events) byLetter.get(e.correspondenceId)?.push(e);
+  return byLetter;
+}
+
 export async function lettersOfApplication(db: Executor, applicationId: string) {
   const letters = await db
     .select()
     .from(correspondence)
     .where(eq(correspondence.applicationId, applicationId))
     .orderBy(desc(correspondence.createdAt));
-  if (letters.length === 0) return [];
-  const events = await db
-    .select()
-    .from(correspondenceEvents)
-    .where(
-      inArray(
-        correspondenceEvents.correspondenceId,
-        letters.map((l) => l.id),
-      ),
-    )
-    .orderBy(asc(correspondenceEvents.seq));
+  const events = await eventsOfLetters(
+    db,
+    letters.map((l) => l.id),
+  );
   return letters.map((l) => {
-    const mine = events.filter((e) => e.correspondenceId === l.id);
+    const mine = events.get(l.id) ?? [];
     return { letter: l, events: mine, state: stateOf(mine) };
   });
 }
