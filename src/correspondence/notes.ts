@@ -1,5 +1,5 @@
 import type { LineOfBusiness, PartyRole } from "../files/model.ts";
-import { formatDate, formatInstant, type Lang } from "../i18n/index.ts";
+import { dateTimeFormat, formatDate, formatInstant, type Lang } from "../i18n/index.ts";
 import type { LetterType } from "./letter-types.ts";
 
 // The readable notes the system writes on a file by itself (SPEC C-11, C-14) and the deadline a letter
@@ -36,7 +36,7 @@ const roleLabels: Record<PartyRole, Record<Lang, string>> = {
 
 /** The short name of `timeZone` at `at`, in the language's usage ("EST" / "HNE"). */
 function zoneShortName(lang: Lang, at: Date, timeZone: string): string | undefined {
-  return new Intl.DateTimeFormat(lang === "fr" ? "fr-CA" : "en-CA", { timeZone, timeZoneName: "short" })
+  return dateTimeFormat(lang, { timeZone, timeZoneName: "short" })
     .formatToParts(at)
     .find((p) => p.type === "timeZoneName")?.value;
 }
