@@ -50,6 +50,24 @@ export const errorCatalogue = {
   LETTER_NOT_IN_STATE: 409,
   /** A dispatcher is handing this letter to SMTP right now: it cannot be cancelled any more. */
   LETTER_IN_FLIGHT: 409,
+  /** C-9: a template's subject or body left empty in one official language. */
+  TEMPLATE_LANGUAGE_MISSING: 400,
+  /** A template subject with a line break: a subject is one header line. */
+  TEMPLATE_SUBJECT_NOT_ONE_LINE: 400,
+  /** A "((" in a template that makes no placeholder: unclosed, empty, or a name with bad characters. */
+  TEMPLATE_MALFORMED_PLACEHOLDER: 400,
+  /** A template placeholder whose name is not in Liaison's vocabulary (a typo, usually). */
+  TEMPLATE_UNKNOWN_PLACEHOLDER: 400,
+  /** A known placeholder that this letter type may not use (letter-types.ts, allowedPlaceholders). */
+  TEMPLATE_PLACEHOLDER_NOT_ALLOWED: 400,
+  /** C-6: a request-for-documents or convocation template whose body does not carry its deadline. */
+  TEMPLATE_DEADLINE_REQUIRED: 400,
+  /** C-9: a placeholder used in one language of a template and not the other. */
+  TEMPLATE_PLACEHOLDER_IN_ONE_LANGUAGE: 400,
+  /** C-6: a response period effective before today (office time): past periods are never rewritten. */
+  PERIOD_IN_PAST: 400,
+  /** C-6: a response period that is not a whole number of days from 1 to 365. */
+  PERIOD_DAYS_OUT_OF_RANGE: 400,
   /** The sign-in with the identity provider failed or was abandoned. */
   SIGN_IN_FAILED: 400,
   /** The identity provider knows the person, but Liaison has no staff account for them. */
@@ -58,6 +76,12 @@ export const errorCatalogue = {
   RATE_LIMITED: 429,
   /** Anything we did not foresee; the details are in the server log, never shown. */
   INTERNAL: 500,
+  /** A letter's attachment whose content is not a PDF, PNG, JPEG or TIFF (judged by its bytes, not its name). */
+  ATTACHMENT_TYPE_NOT_ALLOWED: 415,
+  /** An attachment over 5 MB, or a letter's attachments over 10 MB in all. */
+  ATTACHMENT_TOO_LARGE: 413,
+  /** More than 5 files attached to one letter. */
+  TOO_MANY_ATTACHMENTS: 400,
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -14,7 +14,9 @@ import type { MailTransport } from "../mail/transport.ts";
 import { sentNote } from "./notes.ts";
 import { checkRecipient, chooseChannel } from "./rules.ts";
 import {
+  type AttachmentRow,
   appendLetterEvent,
+  attachmentsOf,
   claimDueLetters,
   findLetter,
   findSealed,
@@ -101,7 +103,8 @@ async function dispatchOne(deps: DispatchDeps, id: string): Promise<void> {
     return;
   }
 
-  const { bytes, envelope, messageId } = await sealOnce(deps, letter, office);
+  const attachments = await attachmentsOf(db, id);
+  const { bytes, envelope, messageId } = await sealOnce(deps, letter, office, attachments);
 
   const channel = chooseChannel(routeCorrespondence(parties, now), bytes.length, deps.outboundLimitBytes);
   if (channel.channel === "post") {
@@ -137,6 +140,7 @@ async function dispatchOne(deps: DispatchDeps, id: string): Promise<void> {
           timeZone: office.timeZone,
           smtpReply: outcome.response,
           ...(letter.deadline ? { deadline: letter.deadline } : {}),
+          attachments,
         });
         await tx.insert(fileNotes).values({
           applicationId: letter.applicationId,
@@ -185,12 +189,14 @@ async function dispatchOne(deps: DispatchDeps, id: string): Promise<void> {
 
 /**
  * The letter's bytes: sealed and stored the first time, read back every later time, so a retry or a
- * re-run after a crash sends exactly the same bytes with the same Message-ID (principle 4).
+ * re-run after a crash sends exactly the same bytes with the same Message-ID (principle 4). Its attached
+ * files are sealed into it from the blob store, so they count in its size (C-13).
  */
 async function sealOnce(
   deps: DispatchDeps,
   letter: LetterRow,
   office: { nameEn: string; nameFr: string; genericMailbox: string },
+  attachments: readonly AttachmentRow[],
 ) {
   const existing = await findSealed(deps.db, letter.id);
   if (existing) {
@@ -203,6 +209,14 @@ async function sealOnce(
     };
   }
   const domain = office.genericMailbox.slice(office.genericMailbox.lastIndexOf("@") + 1);
+  const files = await Promise.all(
+    attachments.map(async (a) => {
+      const content = await deps.blobs.get(a.sha256);
+      // A letter naming bytes that are gone is a broken record: nothing is sent without them.
+      if (!content) throw new Error("attachment missing from the blob store");
+      return { filename: a.filename, contentType: a.contentType, content };
+    }),
+  );
   const now = deps.clock.now();
   const sealed = await sealMessage({
     correspondenceId: letter.id,
@@ -218,6 +232,7 @@ async function sealOnce(
     to: letter.address,
     subject: letter.subject,
     text: letter.body,
+    attachments: files,
     language: letter.language,
     messageIdDomain: domain,
     dkim: await deps.dkimKeyFor(domain),

@@ -83,6 +83,8 @@ export interface SentNoteInput {
   acceptedAt?: Date;
   /** The response deadline "YYYY-MM-DD" (C-6): the documents' due date or the interview date. */
   deadline?: string;
+  /** The files the letter carried, in order; each named with its size and SHA-256. */
+  attachments?: readonly { filename: string; size: number; sha256: string }[];
 }
 
 /** Each further line of a multi-line value, indented under its label. */
@@ -149,6 +151,16 @@ function sentNoteIn(lang: Lang, input: SentNoteInput): string {
       );
   }
 
+  if (input.attachments && input.attachments.length > 0) {
+    lines.push(fr ? "Pièces jointes :" : "Attachments:");
+    for (const a of input.attachments)
+      lines.push(
+        fr
+          ? `    ${a.filename} (${a.size} octets, SHA-256 ${a.sha256})`
+          : `    ${a.filename} (${a.size} bytes, SHA-256 ${a.sha256})`,
+      );
+  }
+
   lines.push(fr ? "Contenu :" : "Content:");
   lines.push("");
   lines.push(input.body);
@@ -158,7 +170,8 @@ function sentNoteIn(lang: Lang, input: SentNoteInput): string {
 /**
  * C-11: the readable note every sent correspondence carries, in both languages: when it was sent (office
  * time zone, named), by which channel to which address exactly as on file, to whom and in which role, the
- * letter type, the deadline if any, the subject, the SMTP acceptance for an email, and the full content.
+ * letter type, the deadline if any, the subject, the SMTP acceptance for an email, the attached files if
+ * any, and the full content.
  */
 export function sentNote(input: SentNoteInput): { en: string; fr: string } {
   return { en: sentNoteIn("en", input), fr: sentNoteIn("fr", input) };

@@ -11,7 +11,7 @@ import { instantToWallTime, wallTimeToInstant } from "../time-zones.ts";
 import { sentNote } from "./notes.ts";
 import { renderPostalLetter } from "./postal-letter.ts";
 import { openLetter } from "./service.ts";
-import { appendLetterEvent, eventsOfLetters, type LetterRow, stateOf } from "./store.ts";
+import { appendLetterEvent, attachmentsOf, eventsOfLetters, type LetterRow, stateOf } from "./store.ts";
 
 // The postal queue (C-4, C-13, C-17): letters that go by post are printed from a PDF, mailed by staff,
 // and recorded the same way as an email: a state event, a readable note, an audit event.
@@ -123,6 +123,7 @@ export async function markPosted(deps: Deps, staff: StaffContext, id: string, fo
     sentAt,
     timeZone: office.timeZone,
     ...(letter.deadline ? { deadline: letter.deadline } : {}),
+    attachments: await attachmentsOf(deps.db, letter.id),
   });
   const actor: Actor = { kind: "staff", staffId: staff.staffId, ip: staff.ip };
   await deps.db.transaction(async (tx) => {

@@ -2,8 +2,9 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { type Actor, recordAudit } from "../audit/record.ts";
 import type { Executor } from "../db/client.ts";
-import { correspondence, outbox } from "../db/schema/correspondence.ts";
+import { correspondence, correspondenceAttachments, outbox } from "../db/schema/correspondence.ts";
 import { AppError, type ErrorCode, type FieldProblem } from "../errors.ts";
+import type { BlobStore } from "../evidence/blob-store.ts";
 import { canReadFilesOf, canRecordOnFilesOf } from "../files/access.ts";
 import { isValidEmail } from "../files/forms.ts";
 import type { Language, LineOfBusiness } from "../files/model.ts";
@@ -12,6 +13,7 @@ import { type Deps, openFile, type StaffContext } from "../files/service.ts";
 import { findApplicationById } from "../files/store.ts";
 import { formatDate } from "../i18n/index.ts";
 import { instantToWallTime } from "../time-zones.ts";
+import { type CheckedAttachment, checkAttachments, type UploadedFile } from "./attachments.ts";
 import { deadlinePlaceholderOf, isLetterType, type LetterType, requiresDeadline } from "./letter-types.ts";
 import {
   checkDeadline,
@@ -112,6 +114,8 @@ export interface LetterPreview {
   deadline: string | undefined;
   /** The default deadline the form offers (C-6), for the page. */
   defaultDeadline: string | undefined;
+  /** The files the letter carries, checked by content and size, in the order they were attached. */
+  attachments: CheckedAttachment[];
 }
 
 const dateValue = (isoDate: string): PlaceholderValue => ({
@@ -121,10 +125,17 @@ const dateValue = (isoDate: string): PlaceholderValue => ({
 
 /**
  * Resolves everything a letter will be: recipient and channel from the routing rules at this instant,
- * the deadline (C-6), the sender (C-7), the text from the office's current template. Throws an AppError
+ * the deadline (C-6), the sender (C-7), the text from the office's current template, the attached files
+ * (their type judged by content, their sizes and number limited: attachments.ts). Throws an AppError
  * listing every problem, field by field; records nothing.
  */
-export async function prepareLetter(deps: Deps, staff: StaffContext, number: string, input: ComposeInput) {
+export async function prepareLetter(
+  deps: Deps,
+  staff: StaffContext,
+  number: string,
+  input: ComposeInput,
+  files: readonly UploadedFile[] = [],
+) {
   const file = await openFile(deps, staff, number);
   if (!file.canRecord) throw new AppError("ROLE_NOT_ALLOWED");
   const problems: FieldProblem[] = [];
@@ -178,6 +189,8 @@ export async function prepareLetter(deps: Deps, staff: StaffContext, number: str
   }
   if (input.newOfficeMailbox && !isValidEmail(input.newOfficeMailbox))
     fail("newOfficeMailbox", "INVALID_EMAIL");
+  const checked = checkAttachments(files);
+  for (const code of new Set(checked.problems.map((p) => p.code))) fail("attachments", code);
   if (problems.length > 0) throw new AppError(problems[0]!.code, problems);
   if (routing.channel === "none") throw new AppError("NO_ADDRESS");
 
@@ -222,6 +235,7 @@ export async function prepareLetter(deps: Deps, staff: StaffContext, number: str
     body: rendered.body,
     deadline: input.deadline || undefined,
     defaultDeadline: defaultDeadline(today, period),
+    attachments: checked.attachments,
   };
   return { file, preview };
 }
@@ -230,10 +244,18 @@ function actorOf(staff: StaffContext): Actor {
   return { kind: "staff", staffId: staff.staffId, ip: staff.ip };
 }
 
+/** The files sent with a letter, and where their bytes are kept (DATA_DIR/blobs, as the dispatcher's). */
+export interface LetterUploads {
+  files: readonly UploadedFile[];
+  blobs: BlobStore;
+}
+
 /**
  * Writes the letter. "send" creates it as generated and, for email, schedules its sending in the same
  * transaction (principle 4: no letter is lost between "decided" and "sent"); a letter for the post goes
- * to the postal queue. "draft" keeps it for later.
+ * to the postal queue. "draft" keeps it for later. Attached files are checked with everything else, their
+ * bytes stored (content-addressed, so storing twice is harmless) before the transaction that writes the
+ * letter and the rows that point at them: a letter never names bytes that are not kept.
  */
 export async function createLetter(
   deps: Deps,
@@ -241,11 +263,24 @@ export async function createLetter(
   number: string,
   input: ComposeInput,
   intent: "draft" | "send",
+  uploads?: LetterUploads,
 ): Promise<string> {
-  const { file, preview } = await prepareLetter(deps, staff, number, input);
+  const { file, preview } = await prepareLetter(deps, staff, number, input, uploads?.files ?? []);
   const id = randomUUID();
   const now = file.at;
   const actor = actorOf(staff);
+  const stored: (typeof correspondenceAttachments.$inferInsert)[] = [];
+  for (const [i, a] of preview.attachments.entries()) {
+    if (!uploads) throw new Error("attachments without a blob store");
+    stored.push({
+      correspondenceId: id,
+      position: i + 1,
+      filename: a.filename,
+      contentType: a.contentType,
+      sha256: await uploads.blobs.put(a.content),
+      size: a.size,
+    });
+  }
   await deps.db.transaction(async (tx) => {
     await tx.insert(correspondence).values({
       id,
@@ -268,6 +303,7 @@ export async function createLetter(
       createdAt: now,
       createdBy: staff.staffId,
     });
+    if (stored.length > 0) await tx.insert(correspondenceAttachments).values(stored);
     await appendLetterEvent(tx, id, "draft", now, actor, { templateVersion: preview.template.version });
     if (intent === "send") await schedule(tx, id, preview.routing.channel, now, actor);
     await recordAudit(tx, actor, now, {
@@ -275,7 +311,13 @@ export async function createLetter(
       subjectType: "correspondence",
       subjectId: id,
       officeCode: file.application.officeCode,
-      details: { letterType: preview.letterType, channel: preview.routing.channel },
+      details: {
+        letterType: preview.letterType,
+        channel: preview.routing.channel,
+        ...(stored.length > 0
+          ? { attachments: stored.map((a) => ({ sha256: a.sha256, size: a.size })) }
+          : {}),
+      },
     });
   });
   return id;

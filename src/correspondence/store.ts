@@ -4,6 +4,7 @@ import type { Actor } from "../audit/record.ts";
 import type { Executor } from "../db/client.ts";
 import {
   correspondence,
+  correspondenceAttachments,
   correspondenceEvents,
   fileNotes,
   letterTemplates,
@@ -18,6 +19,7 @@ import type { CorrespondenceState, ResponsePeriod } from "./rules.ts";
 export type LetterRow = typeof correspondence.$inferSelect;
 export type LetterEvent = typeof correspondenceEvents.$inferSelect;
 export type TemplateRow = typeof letterTemplates.$inferSelect;
+export type AttachmentRow = typeof correspondenceAttachments.$inferSelect;
 
 /** The agency-wide default periods of C-6, used until an office admin records others. */
 export const defaultResponseDays: Partial<Record<LetterType, number>> = {
@@ -189,6 +191,15 @@ export async function findSealed(db: Executor, id: string) {
     .where(eq(sealedMessages.correspondenceId, id))
     .limit(1);
   return row;
+}
+
+/** The files a letter carries, in the order they were attached (and are sealed in). */
+export async function attachmentsOf(db: Executor, id: string): Promise<AttachmentRow[]> {
+  return db
+    .select()
+    .from(correspondenceAttachments)
+    .where(eq(correspondenceAttachments.correspondenceId, id))
+    .orderBy(asc(correspondenceAttachments.position));
 }
 
 export async function notesOfApplication(db: Executor, applicationId: string) {

@@ -24,3 +24,8 @@ export function canReadFilesOf(postings: readonly Posting[], office: OfficeCode)
 export function canRecordOnFilesOf(postings: readonly Posting[], office: OfficeCode): boolean {
   return postings.some((p) => p.officeCode === office && fileWriters.includes(p.role));
 }
+
+/** SPEC section 1: the office admin manages the office's mailbox, templates and response periods. */
+export function canAdministerOffice(postings: readonly Posting[], office: OfficeCode): boolean {
+  return postings.some((p) => p.officeCode === office && p.role === "office-admin");
+}

@@ -409,6 +409,163 @@ export const en = {
     "The letter is recorded and queued: an email leaves within minutes, a letter for the post waits to be printed.",
   "letter.done.cancel": "The letter is cancelled. It will not be sent.",
   "letter.actionFailed": "This could not be done",
+
+  // Office settings: letter templates (C-9) and response periods (C-6), for office administrators.
+  "admin.nav": "Office settings",
+  "admin.offices.title": "Office settings",
+  "admin.offices.intro":
+    "Office administrators manage their office's letter templates and the response periods of its country.",
+  "admin.offices.none":
+    "You do not administer any office. Only an office administrator can change letter templates and response periods: ask yours if something needs to change.",
+  "admin.offices.templates": "Letter templates",
+  "admin.offices.periods": "Response periods",
+  "admin.offices.back": "Back to office settings",
+  "admin.source.office": "This office",
+  "admin.source.agency": "Agency default",
+  "admin.templates.title": "Letter templates: {office}",
+  "admin.templates.intro":
+    "Every letter is written from the template in use for its type (C-9). Saving a template creates a new version: letters already written keep the version they came from.",
+  "admin.templates.colType": "Type of letter",
+  "admin.templates.colVersion": "Version in use",
+  "admin.templates.colSource": "Source",
+  "admin.templates.colSaved": "Saved",
+  "admin.templates.colActions": "Change",
+  "admin.templates.version": "Version {version}",
+  "admin.templates.none": "No template",
+  "admin.templates.edit": "Edit: {type}",
+  "admin.template.title": "{type}: template of {office}",
+  "admin.template.back": "Back to the letter templates",
+  "admin.template.inUseOffice": "In use now: version {version}, this office's own.",
+  "admin.template.inUseAgency":
+    "In use now: version {version}, the agency default. Saving here gives this office its own version; other offices keep the agency default.",
+  "admin.template.saved":
+    "Version {version} is saved. Letters written from now on use it; letters already written keep theirs.",
+  "admin.template.formTitle": "Write a new version",
+  "admin.template.formHint":
+    "The texts below are those of the version in use. Change them, then save: the result is checked, then kept as a new version. Write a placeholder as ((name)); Liaison fills it in when a letter is written.",
+  "admin.template.subjectEn": "Subject in English",
+  "admin.template.bodyEn": "Text in English",
+  "admin.template.subjectFr": "Subject in French",
+  "admin.template.bodyFr": "Text in French",
+  "admin.template.subjectHint": "One line.",
+  "admin.template.save": "Save as a new version",
+  "admin.template.placeholders": "Placeholders for this type of letter",
+  "admin.template.placeholdersIntro":
+    "Only these may be used in this type of letter, and each one used in one language must be used in the other.",
+  "admin.template.deadlineRequired":
+    "Required in the text, in both languages: it is the letter's deadline (C-6).",
+  "admin.template.history": "Versions",
+  "admin.template.historyZone": "Times are in the office's time zone: {zone}.",
+  "admin.template.colVersion": "Version",
+  "admin.template.colSource": "Source",
+  "admin.template.colSaved": "Saved",
+  "admin.template.colBy": "By",
+  "admin.template.byLiaison": "Shipped with Liaison",
+  "admin.template.current": "In use",
+  "admin.problem.item": "{field}: {error}",
+  "admin.problem.placeholder": "Placeholder: {placeholder}.",
+  "admin.problem.suggestion": "Did you mean {suggestion}?",
+  "admin.problem.malformed": "As written: {excerpt}",
+  "admin.problem.deadline": "Add {placeholder} to this text.",
+  "admin.problem.inEnglish": "{placeholder} is in the English text but not in this one.",
+  "admin.problem.inFrench": "{placeholder} is in the French text but not in this one.",
+  "admin.periods.title": "Response periods: {office}",
+  "admin.periods.intro":
+    "A request for documents or a convocation to an interview must give a response deadline (C-6). The deadline offered is today plus the period in force for the office's country; an agent may lengthen it, not shorten it.",
+  "admin.periods.country":
+    "These periods are those of the country {country}: they apply to every office there ({offices}).",
+  "admin.periods.zone": "Dates are in the office's time zone: {zone}.",
+  "admin.periods.colType": "Type of letter",
+  "admin.periods.colDays": "Period in force",
+  "admin.periods.colSource": "Set for",
+  "admin.periods.colSince": "In force since",
+  "admin.periods.colScheduled": "Scheduled",
+  "admin.periods.days": "{days} days",
+  "admin.periods.sourceCountry": "The country {country}",
+  "admin.periods.sourceAgency": "The whole agency (default)",
+  "admin.periods.none": "None",
+  "admin.periods.noneScheduled": "Nothing scheduled",
+  "admin.periods.scheduledItem": "{days} days from {from}",
+  "admin.periods.formTitle": "Set a new period",
+  "admin.periods.formHint":
+    "The new period applies to letters written from the day you choose. Periods of the past are not changed: letters written under them keep their deadlines.",
+  "admin.periods.letterType": "Type of letter",
+  "admin.periods.daysLabel": "Number of days",
+  "admin.periods.daysHint": "Calendar days, from 1 to 365.",
+  "admin.periods.effectiveOn": "In force from (office calendar: {zone})",
+  "admin.periods.effectiveOnHint":
+    "Today or a later day. From today, the period applies from the moment it is recorded.",
+  "admin.periods.save": "Record the period",
+  "admin.periods.recorded": "The period is recorded.",
+  "placeholder.recipient_name":
+    "Name of the person the letter is addressed to: the applicant, or their representative (C-3).",
+  "placeholder.applicant_name":
+    "Name of the applicant the file is about (the same as recipient_name when unrepresented).",
+  "placeholder.file_number": "The file's number: a letter followed by nine digits.",
+  "placeholder.office_name": "Name of the office that holds the file and sends the letter.",
+  "placeholder.office_mailbox":
+    "The office's generic mailbox, where replies go (C-7); never a person's address.",
+  "placeholder.date": "The letter's date, in the letter's language.",
+  "placeholder.deadline": "Date by which the documents must be received (C-6), in the letter's language.",
+  "placeholder.documents_list":
+    "The documents requested or to bring, one per line, in the letter's language.",
+  "placeholder.non_compliance_outcome":
+    "What may happen to the application without a response (C-14): refused (immigration) or declared abandoned (citizenship).",
+  "placeholder.interview_date":
+    "Date and time of the interview (C-6: it is the letter's deadline), in the letter's language.",
+  "placeholder.interview_place": "Where the interview is held: an address, or how to join it remotely.",
+  "placeholder.next_steps": "What the applicant must do next after an approval, in the letter's language.",
+  "placeholder.decision_reasons": "The decision-maker's written reasons (C-22), in the letter's language.",
+  "placeholder.new_office_name": "Name of the office the file was transferred to (C-21).",
+  "placeholder.new_office_mailbox": "Generic mailbox of the office the file was transferred to (C-21).",
+  "placeholder.request_date": "Date the request for reconsideration or reactivation was received (C-22).",
+  "placeholder.decision_outcome":
+    "The decision on a request for reconsideration or reactivation, in words (C-22).",
+  "placeholder.agent_note": "Free text the agent writes for this letter, in the letter's language.",
+  "error.TEMPLATE_LANGUAGE_MISSING":
+    "This text is empty. A template needs a subject and a text in both English and French (C-9).",
+  "error.TEMPLATE_SUBJECT_NOT_ONE_LINE": "A subject is one line. Remove the line breaks.",
+  "error.TEMPLATE_MALFORMED_PLACEHOLDER":
+    "A placeholder is not written correctly. Write it as ((name)), on one line, with a name made of letters, digits and underscores.",
+  "error.TEMPLATE_UNKNOWN_PLACEHOLDER":
+    "A placeholder is not one Liaison knows. Check its spelling against the list of placeholders for this type of letter.",
+  "error.TEMPLATE_PLACEHOLDER_NOT_ALLOWED":
+    "A placeholder cannot be used in this type of letter. Use only the placeholders listed for it.",
+  "error.TEMPLATE_DEADLINE_REQUIRED":
+    "This type of letter must give its response deadline: put its placeholder in the text, in both languages (C-6).",
+  "error.TEMPLATE_PLACEHOLDER_IN_ONE_LANGUAGE":
+    "A placeholder is used in one language only. The English and French texts must say the same thing (C-9).",
+  "error.PERIOD_IN_PAST":
+    "Choose today or a later day. A period cannot start in the past: the letters written then keep the period they were given.",
+  "error.PERIOD_DAYS_OUT_OF_RANGE": "Enter a whole number of days from 1 to 365.",
+
+  // Letters' attachments (correspondence/attachments.ts)
+  "error.ATTACHMENT_TYPE_NOT_ALLOWED":
+    "Only PDF, PNG, JPEG and TIFF files can be attached. A file is recognised by its content, not its name, and an empty file is refused.",
+  "error.ATTACHMENT_TOO_LARGE":
+    "The attachments are too large: at most 5 MB for each file, and 10 MB for all the files of a letter.",
+  "error.TOO_MANY_ATTACHMENTS": "A letter can carry at most 5 attached files.",
+  "attachmentType.pdf": "PDF document",
+  "attachmentType.png": "PNG image",
+  "attachmentType.jpeg": "JPEG image",
+  "attachmentType.tiff": "TIFF image",
+  "compose.attachments": "Attached files (optional)",
+  "compose.attachmentsHint":
+    "PDF, PNG, JPEG or TIFF files, recognised by their content: at most {count} files, {fileSize} each and {totalSize} in all. A file's name is given the extension of its type.",
+  "compose.attachmentsAgain":
+    "Attach your files again before you go on: a browser does not keep them once the page is sent. Files sent: {names}.",
+  "compose.attachmentRefused": "{name}: {reason}",
+  "compose.attachmentsMissing":
+    "Files were attached before ({names}) but not this time: a browser does not keep them. Nothing is recorded yet. Attach them again, or press the button again to go on without them.",
+  "compose.previewAttachments": "Attached files",
+  "compose.attachmentValue": "{name} ({type}, {size})",
+  "compose.previewAttachmentsAgain":
+    "These files were checked and would go with the letter. Attach them again before you save or send it: a browser does not keep them once the page is sent.",
+  "letter.attachments": "Attached files",
+  "letter.attachmentsNone": "No file is attached to this letter.",
+  "letter.attachmentsPost": "This letter goes by post: print these files and mail them with it.",
+  "letter.attachmentFile": "File",
+  "letter.attachmentType": "Type",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -419,4 +419,163 @@ export const fr: Record<MessageKey, string> = {
     "La lettre est consignée et mise en file : un courriel part en quelques minutes, une lettre pour la poste attend d’être imprimée.",
   "letter.done.cancel": "La lettre est annulée. Elle ne sera pas envoyée.",
   "letter.actionFailed": "Cette action n’a pas pu être faite",
+
+  // Paramètres du bureau : modèles de lettres (C-9) et délais de réponse (C-6), pour les administrateurs.
+  "admin.nav": "Paramètres du bureau",
+  "admin.offices.title": "Paramètres du bureau",
+  "admin.offices.intro":
+    "Les administrateurs d’un bureau gèrent les modèles de lettres du bureau et les délais de réponse de son pays.",
+  "admin.offices.none":
+    "Vous n’administrez aucun bureau. Seul l’administrateur d’un bureau peut modifier les modèles de lettres et les délais de réponse : adressez-vous au vôtre si un changement est nécessaire.",
+  "admin.offices.templates": "Modèles de lettres",
+  "admin.offices.periods": "Délais de réponse",
+  "admin.offices.back": "Retour aux paramètres du bureau",
+  "admin.source.office": "Ce bureau",
+  "admin.source.agency": "Modèle de l’organisme",
+  "admin.templates.title": "Modèles de lettres : {office}",
+  "admin.templates.intro":
+    "Chaque lettre est rédigée à partir du modèle en usage pour son type (C-9). Enregistrer un modèle en crée une nouvelle version : les lettres déjà rédigées gardent la version dont elles sont issues.",
+  "admin.templates.colType": "Type de lettre",
+  "admin.templates.colVersion": "Version en usage",
+  "admin.templates.colSource": "Origine",
+  "admin.templates.colSaved": "Enregistrée le",
+  "admin.templates.colActions": "Modifier",
+  "admin.templates.version": "Version {version}",
+  "admin.templates.none": "Aucun modèle",
+  "admin.templates.edit": "Modifier : {type}",
+  "admin.template.title": "{type} : modèle de {office}",
+  "admin.template.back": "Retour aux modèles de lettres",
+  "admin.template.inUseOffice": "En usage : version {version}, propre à ce bureau.",
+  "admin.template.inUseAgency":
+    "En usage : version {version}, le modèle de l’organisme. Enregistrer ici donne à ce bureau sa propre version; les autres bureaux gardent le modèle de l’organisme.",
+  "admin.template.saved":
+    "La version {version} est enregistrée. Les lettres rédigées à partir de maintenant l’utilisent; celles déjà rédigées gardent la leur.",
+  "admin.template.formTitle": "Rédiger une nouvelle version",
+  "admin.template.formHint":
+    "Les textes ci-dessous sont ceux de la version en usage. Modifiez-les, puis enregistrez : le résultat est vérifié, puis conservé comme nouvelle version. Écrivez un champ de fusion sous la forme ((nom)); Liaison le remplit au moment de rédiger une lettre.",
+  "admin.template.subjectEn": "Objet en anglais",
+  "admin.template.bodyEn": "Texte en anglais",
+  "admin.template.subjectFr": "Objet en français",
+  "admin.template.bodyFr": "Texte en français",
+  "admin.template.subjectHint": "Une seule ligne.",
+  "admin.template.save": "Enregistrer comme nouvelle version",
+  "admin.template.placeholders": "Champs de fusion de ce type de lettre",
+  "admin.template.placeholdersIntro":
+    "Seuls ceux-ci peuvent servir dans ce type de lettre, et chacun employé dans une langue doit l’être dans l’autre.",
+  "admin.template.deadlineRequired":
+    "Obligatoire dans le texte, dans les deux langues : c’est l’échéance de la lettre (C-6).",
+  "admin.template.history": "Versions",
+  "admin.template.historyZone": "Les heures sont celles du fuseau horaire du bureau : {zone}.",
+  "admin.template.colVersion": "Version",
+  "admin.template.colSource": "Origine",
+  "admin.template.colSaved": "Enregistrée le",
+  "admin.template.colBy": "Par",
+  "admin.template.byLiaison": "Fournie avec Liaison",
+  "admin.template.current": "En usage",
+  "admin.problem.item": "{field} : {error}",
+  "admin.problem.placeholder": "Champ de fusion : {placeholder}.",
+  "admin.problem.suggestion": "Vouliez-vous dire {suggestion}?",
+  "admin.problem.malformed": "Tel qu’écrit : {excerpt}",
+  "admin.problem.deadline": "Ajoutez {placeholder} à ce texte.",
+  "admin.problem.inEnglish": "{placeholder} figure dans le texte anglais, mais pas dans celui-ci.",
+  "admin.problem.inFrench": "{placeholder} figure dans le texte français, mais pas dans celui-ci.",
+  "admin.periods.title": "Délais de réponse : {office}",
+  "admin.periods.intro":
+    "Une demande de documents ou une convocation à une entrevue doit fixer une échéance de réponse (C-6). L’échéance proposée est la date du jour plus le délai en vigueur pour le pays du bureau; l’agent peut l’allonger, pas la raccourcir.",
+  "admin.periods.country":
+    "Ces délais sont ceux du pays {country} : ils s’appliquent à tous les bureaux qui s’y trouvent ({offices}).",
+  "admin.periods.zone": "Les dates sont celles du fuseau horaire du bureau : {zone}.",
+  "admin.periods.colType": "Type de lettre",
+  "admin.periods.colDays": "Délai en vigueur",
+  "admin.periods.colSource": "Fixé pour",
+  "admin.periods.colSince": "En vigueur depuis",
+  "admin.periods.colScheduled": "Prévu",
+  "admin.periods.days": "{days} jours",
+  "admin.periods.sourceCountry": "Le pays {country}",
+  "admin.periods.sourceAgency": "Tout l’organisme (par défaut)",
+  "admin.periods.none": "Aucun",
+  "admin.periods.noneScheduled": "Rien de prévu",
+  "admin.periods.scheduledItem": "{days} jours à compter du {from}",
+  "admin.periods.formTitle": "Fixer un nouveau délai",
+  "admin.periods.formHint":
+    "Le nouveau délai s’applique aux lettres rédigées à partir du jour choisi. Les délais passés ne changent pas : les lettres rédigées sous leur régime gardent leur échéance.",
+  "admin.periods.letterType": "Type de lettre",
+  "admin.periods.daysLabel": "Nombre de jours",
+  "admin.periods.daysHint": "Jours civils, de 1 à 365.",
+  "admin.periods.effectiveOn": "En vigueur à compter du (calendrier du bureau : {zone})",
+  "admin.periods.effectiveOnHint":
+    "Aujourd’hui ou un jour suivant. À compter d’aujourd’hui, le délai s’applique dès qu’il est consigné.",
+  "admin.periods.save": "Consigner le délai",
+  "admin.periods.recorded": "Le délai est consigné.",
+  "placeholder.recipient_name":
+    "Nom de la personne à qui la lettre est adressée : le demandeur ou son représentant (C-3).",
+  "placeholder.applicant_name":
+    "Nom du demandeur visé par le dossier (le même que recipient_name en l’absence de représentant).",
+  "placeholder.file_number": "Le numéro du dossier : une lettre suivie de neuf chiffres.",
+  "placeholder.office_name": "Nom du bureau qui détient le dossier et envoie la lettre.",
+  "placeholder.office_mailbox":
+    "La boîte générique du bureau, où vont les réponses (C-7); jamais l’adresse d’une personne.",
+  "placeholder.date": "La date de la lettre, dans la langue de la lettre.",
+  "placeholder.deadline":
+    "Date à laquelle les documents doivent être reçus (C-6), dans la langue de la lettre.",
+  "placeholder.documents_list":
+    "Les documents demandés ou à apporter, un par ligne, dans la langue de la lettre.",
+  "placeholder.non_compliance_outcome":
+    "Ce qui peut arriver à la demande sans réponse (C-14) : refusée (immigration) ou déclarée abandonnée (citoyenneté).",
+  "placeholder.interview_date":
+    "Date et heure de l’entrevue (C-6 : c’est l’échéance de la lettre), dans la langue de la lettre.",
+  "placeholder.interview_place": "Lieu de l’entrevue : une adresse, ou la façon de s’y joindre à distance.",
+  "placeholder.next_steps":
+    "Ce que le demandeur doit faire ensuite après une approbation, dans la langue de la lettre.",
+  "placeholder.decision_reasons": "Les motifs écrits du décideur (C-22), dans la langue de la lettre.",
+  "placeholder.new_office_name": "Nom du bureau auquel le dossier a été transféré (C-21).",
+  "placeholder.new_office_mailbox": "Boîte générique du bureau auquel le dossier a été transféré (C-21).",
+  "placeholder.request_date": "Date de réception de la demande de réexamen ou de réactivation (C-22).",
+  "placeholder.decision_outcome":
+    "La décision sur une demande de réexamen ou de réactivation, en toutes lettres (C-22).",
+  "placeholder.agent_note": "Texte libre que l’agent écrit pour cette lettre, dans la langue de la lettre.",
+  "error.TEMPLATE_LANGUAGE_MISSING":
+    "Ce texte est vide. Un modèle doit avoir un objet et un texte en français et en anglais (C-9).",
+  "error.TEMPLATE_SUBJECT_NOT_ONE_LINE": "Un objet tient sur une ligne. Retirez les sauts de ligne.",
+  "error.TEMPLATE_MALFORMED_PLACEHOLDER":
+    "Un champ de fusion est mal écrit. Écrivez-le sous la forme ((nom)), sur une ligne, avec un nom fait de lettres, de chiffres et de traits de soulignement.",
+  "error.TEMPLATE_UNKNOWN_PLACEHOLDER":
+    "Un champ de fusion n’est pas connu de Liaison. Vérifiez-en l’orthographe dans la liste des champs de fusion de ce type de lettre.",
+  "error.TEMPLATE_PLACEHOLDER_NOT_ALLOWED":
+    "Un champ de fusion ne peut pas servir dans ce type de lettre. N’utilisez que les champs de fusion indiqués pour lui.",
+  "error.TEMPLATE_DEADLINE_REQUIRED":
+    "Ce type de lettre doit indiquer son échéance de réponse : mettez son champ de fusion dans le texte, dans les deux langues (C-6).",
+  "error.TEMPLATE_PLACEHOLDER_IN_ONE_LANGUAGE":
+    "Un champ de fusion n’est employé que dans une langue. Les textes français et anglais doivent dire la même chose (C-9).",
+  "error.PERIOD_IN_PAST":
+    "Choisissez aujourd’hui ou un jour suivant. Un délai ne peut pas commencer dans le passé : les lettres rédigées alors gardent le délai qui leur a été donné.",
+  "error.PERIOD_DAYS_OUT_OF_RANGE": "Entrez un nombre entier de jours, de 1 à 365.",
+
+  // Pièces jointes des lettres (correspondence/attachments.ts)
+  "error.ATTACHMENT_TYPE_NOT_ALLOWED":
+    "Seuls les fichiers PDF, PNG, JPEG et TIFF peuvent être joints. Un fichier est reconnu à son contenu, non à son nom, et un fichier vide est refusé.",
+  "error.ATTACHMENT_TOO_LARGE":
+    "Les pièces jointes sont trop volumineuses : 5 Mo au plus par fichier, et 10 Mo au plus pour l’ensemble des fichiers d’une lettre.",
+  "error.TOO_MANY_ATTACHMENTS": "Une lettre peut porter au plus 5 fichiers joints.",
+  "attachmentType.pdf": "Document PDF",
+  "attachmentType.png": "Image PNG",
+  "attachmentType.jpeg": "Image JPEG",
+  "attachmentType.tiff": "Image TIFF",
+  "compose.attachments": "Fichiers joints (facultatif)",
+  "compose.attachmentsHint":
+    "Fichiers PDF, PNG, JPEG ou TIFF, reconnus à leur contenu : au plus {count} fichiers, {fileSize} chacun et {totalSize} en tout. Le nom d’un fichier reçoit l’extension de son type.",
+  "compose.attachmentsAgain":
+    "Joignez de nouveau vos fichiers avant de continuer : un navigateur ne les garde pas une fois la page envoyée. Fichiers envoyés : {names}.",
+  "compose.attachmentRefused": "{name} : {reason}",
+  "compose.attachmentsMissing":
+    "Des fichiers étaient joints auparavant ({names}), mais pas cette fois : un navigateur ne les garde pas. Rien n’est encore consigné. Joignez-les de nouveau, ou appuyez de nouveau sur le bouton pour continuer sans eux.",
+  "compose.previewAttachments": "Fichiers joints",
+  "compose.attachmentValue": "{name} ({type}, {size})",
+  "compose.previewAttachmentsAgain":
+    "Ces fichiers ont été vérifiés et partiraient avec la lettre. Joignez-les de nouveau avant de l’enregistrer ou de l’envoyer : un navigateur ne les garde pas une fois la page envoyée.",
+  "letter.attachments": "Fichiers joints",
+  "letter.attachmentsNone": "Aucun fichier n’est joint à cette lettre.",
+  "letter.attachmentsPost": "Cette lettre part par la poste : imprimez ces fichiers et postez-les avec elle.",
+  "letter.attachmentFile": "Fichier",
+  "letter.attachmentType": "Type",
 };

@@ -24,6 +24,7 @@ import { type Lang, translator } from "../i18n/index.ts";
 import type { DevSink } from "../mail/dev-sink.ts";
 import { pageContext, safeNext, sendPage } from "./context.ts";
 import { createMetrics } from "./metrics.ts";
+import { registerAdministrationRoutes } from "./routes/agent/administration.tsx";
 import { registerAgentRoutes } from "./routes/agent/index.tsx";
 import { registerPostRoutes } from "./routes/agent/post.tsx";
 import { registerAuthRoutes } from "./routes/auth.ts";
@@ -167,6 +168,7 @@ export async function buildApp(
   registerAuthRoutes(app, { ...deps, urls });
   registerAgentRoutes(app, deps);
   registerPostRoutes(app, deps);
+  registerAdministrationRoutes(app, deps);
   if (config.devTools) await registerDevRoutes(app, { ...deps, urls });
   app.get("/", async (_req, reply) => reply.redirect("/agent"));
   app.get<{ Params: { lang: string }; Querystring: { next?: string } }>("/lang/:lang", async (req, reply) => {

@@ -5,6 +5,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   unique,
@@ -134,6 +135,28 @@ export const correspondenceEvents = pgTable(
     details: jsonb("details").$type<Record<string, unknown>>().notNull(),
   },
   (t) => [index("correspondence_events_letter_idx").on(t.correspondenceId, t.seq)],
+);
+
+/**
+ * The files a letter carries, fixed when it is written (like the letter itself; a trigger refuses any
+ * change). The bytes are in the blob store under `sha256`; the type is the one sniffed from the content
+ * (correspondence/attachments.ts), never the name or the type the browser declared.
+ */
+export const correspondenceAttachments = pgTable(
+  "correspondence_attachments",
+  {
+    correspondenceId: uuid("correspondence_id")
+      .notNull()
+      .references(() => correspondence.id),
+    /** 1, 2, … in the order the agent attached them: the order they are sealed in, and the page's URL. */
+    position: integer("position").notNull(),
+    /** Sanitised: no path, no control characters, at most 150 characters, the extension of its type. */
+    filename: text("filename").notNull(),
+    contentType: text("content_type").notNull(),
+    sha256: text("sha256").notNull(),
+    size: integer("size").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.correspondenceId, t.position] })],
 );
 
 /** C-10: the exact bytes sent, content-addressed in the blob store, and what identifies them. */

@@ -16,7 +16,13 @@ export function fieldId(form: string, field: string): string {
   return `${form}-${field}`;
 }
 
-export function ErrorSummary(props: { t: Translate; state: FormState | undefined; form: string }) {
+export function ErrorSummary(props: {
+  t: Translate;
+  state: FormState | undefined;
+  form: string;
+  /** Further items of the list, after the problems (what the person must do again, for instance). */
+  children?: ComponentChildren;
+}) {
   const { state, t } = props;
   if (!state || state.form !== props.form || state.problems.length === 0) return null;
   return (
@@ -24,10 +30,11 @@ export function ErrorSummary(props: { t: Translate; state: FormState | undefined
       <h2>{t("form.errorsTitle")}</h2>
       <ul>
         {state.problems.map((p) => (
-          <li key={p.field}>
+          <li key={`${p.field}-${p.code}`}>
             <a href={`#${fieldId(props.form, p.field)}`}>{t(errorKey(p.code))}</a>
           </li>
         ))}
+        {props.children}
       </ul>
     </div>
   );

@@ -1,8 +1,18 @@
+import {
+  type AttachmentKind,
+  type AttachmentProblem,
+  acceptedExtensions,
+  attachmentKinds,
+  MAX_ATTACHMENT_BYTES,
+  MAX_ATTACHMENTS,
+  MAX_ATTACHMENTS_TOTAL_BYTES,
+} from "../../../correspondence/attachments.ts";
 import { deadlineInForce } from "../../../correspondence/deadlines.ts";
 import { letterTypes } from "../../../correspondence/letter-types.ts";
 import type { CorrespondenceState } from "../../../correspondence/rules.ts";
 import type { LetterPreview } from "../../../correspondence/service.ts";
 import type {
+  AttachmentRow,
   findSealed,
   LetterEvent,
   LetterRow,
@@ -32,6 +42,29 @@ const letterTypeLabel = (t: Translate, type: string) => t(`letterType.${type}` a
 const stateLabel = (t: Translate, state: CorrespondenceState) => t(`letterState.${state}` as MessageKey);
 const channelLabel = (t: Translate, channel: string) => t(`letterChannel.${channel}` as MessageKey);
 const roleLabel = (t: Translate, role: string) => t(`role.${role}` as MessageKey);
+
+/** The words for a sniffed type, from its kind or its media type as stored. */
+function attachmentTypeLabel(t: Translate, kindOrType: string): string {
+  const kind = (Object.keys(attachmentKinds) as AttachmentKind[]).find(
+    (k) => k === kindOrType || attachmentKinds[k].contentType === kindOrType,
+  );
+  return kind ? t(`attachmentType.${kind}`) : kindOrType;
+}
+
+/** A size as people read it: "12 bytes", "340 kB", "1.2 MB" ("1,2 Mo"); 1 kB = 1024 bytes, as the limits. */
+export function formatSize(lang: Lang, bytes: number): string {
+  const locale = lang === "fr" ? "fr-CA" : "en-CA";
+  const unit = (unit: string, value: number, digits: number) =>
+    new Intl.NumberFormat(locale, {
+      style: "unit",
+      unit,
+      unitDisplay: unit === "byte" ? "long" : "short",
+      maximumFractionDigits: digits,
+    }).format(value);
+  if (bytes < 1024) return unit("byte", bytes, 0);
+  if (bytes < 1024 * 1024) return unit("kilobyte", bytes / 1024, 0);
+  return unit("megabyte", bytes / (1024 * 1024), 1);
+}
 
 /** Where correspondence goes and why, in the words of the file page (C-1..C-4). */
 function routingTexts(t: Translate, lang: Lang, zone: string, routing: Routing) {
@@ -118,11 +151,26 @@ export interface ComposePageProps {
   offeredDeadline: string | undefined;
   /** The type was changed and the letter is shown again before anything is written. */
   typeChanged: boolean;
+  /** What became of the files of the last submission; undefined on a new letter. */
+  attachments: ComposeAttachments | undefined;
+}
+
+/** The files of the last submission, as the compose page shown again speaks of them. */
+export interface ComposeAttachments {
+  /** The names of the files sent with it: gone from the form, since a browser never keeps them. */
+  sent: string[];
+  /** Each file refused, and why, to show beside the file input. */
+  refused: AttachmentProblem[];
+  /** The names of files sent with the page before that did not come back this time. */
+  missing: string | undefined;
+  /** The names the next post is expected to bring back (the hidden field "attachedBefore"). */
+  carry: string;
 }
 
 export function ComposePage(props: ComposePageProps) {
   const { ctx, file, values, state, preview } = props;
   const { t, lang } = ctx;
+  const sent = props.attachments?.sent ?? [];
   const number = file.application.number;
   const zone = file.office.timeZone;
   const routing = file.routing;
@@ -159,7 +207,20 @@ export function ComposePage(props: ComposePageProps) {
               <p>{t("compose.typeChanged")}</p>
             </div>
           ) : null}
-          <ErrorSummary t={t} state={state} form={composeForm} />
+          {props.attachments?.missing ? (
+            <div class="notice notice-warning" role="status">
+              <p>{t("compose.attachmentsMissing", { names: props.attachments.missing })}</p>
+            </div>
+          ) : null}
+          <ErrorSummary t={t} state={state} form={composeForm}>
+            {sent.length > 0 ? (
+              <li>
+                <a href={`#${composeForm}-attachments`}>
+                  {t("compose.attachmentsAgain", { names: sent.join(" / ") })}
+                </a>
+              </li>
+            ) : null}
+          </ErrorSummary>
           {preview ? <PreviewPanel ctx={ctx} zone={zone} preview={preview} /> : null}
           <section class="routing" aria-labelledby="compose-routing">
             <h2 id="compose-routing">{t("compose.goesTo")}</h2>
@@ -170,9 +231,15 @@ export function ComposePage(props: ComposePageProps) {
               })}
             </p>
           </section>
-          <form method="post" action={`/agent/files/${number}/letters`} noValidate>
+          <form
+            method="post"
+            action={`/agent/files/${number}/letters`}
+            enctype="multipart/form-data"
+            noValidate
+          >
             <CsrfField token={ctx.csrfToken} />
             <input type="hidden" name="shownType" value={chosenType} />
+            <input type="hidden" name="attachedBefore" value={props.attachments?.carry ?? ""} />
             <Field
               {...common}
               name="letterType"
@@ -234,6 +301,7 @@ export function ComposePage(props: ComposePageProps) {
             {textarea("agentNote", "compose.agentNote", "compose.agentNoteHint")}
             {input("newOfficeName", "compose.newOfficeName", "compose.newOfficeNameHint", "text")}
             {input("newOfficeMailbox", "compose.newOfficeMailbox", "compose.newOfficeMailboxHint", "text")}
+            <AttachmentsField ctx={ctx} state={state} attachments={props.attachments} />
             <h2>{t("compose.actions")}</h2>
             <p class="hint">{t("compose.actionsHint")}</p>
             {/* The first button is the one Enter presses: a preview, which records nothing. */}
@@ -252,6 +320,72 @@ export function ComposePage(props: ComposePageProps) {
         </>
       )}
     </Layout>
+  );
+}
+
+/**
+ * The files to attach. Their type is judged by content when the form is sent; the hint gives the types
+ * and limits beforehand, and a refused file is named with the reason. After any submission the input is
+ * empty (a browser never keeps chosen files), which the field says.
+ */
+function AttachmentsField(props: {
+  ctx: PageContext;
+  state: FormState | undefined;
+  attachments: ComposeAttachments | undefined;
+}) {
+  const { t, lang } = props.ctx;
+  const id = `${composeForm}-attachments`;
+  const problems =
+    props.state?.form === composeForm ? props.state.problems.filter((p) => p.field === "attachments") : [];
+  const refused = (props.attachments?.refused ?? []).filter((p) => p.index !== undefined);
+  const sent = props.attachments?.sent ?? [];
+  const described = [
+    `${id}-hint`,
+    problems.length > 0 ? `${id}-error` : "",
+    sent.length > 0 ? `${id}-again` : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+  return (
+    <div class={problems.length > 0 ? "field field-error" : "field"}>
+      <label for={id}>{t("compose.attachments")}</label>
+      <span class="hint" id={`${id}-hint`}>
+        {t("compose.attachmentsHint", {
+          count: MAX_ATTACHMENTS,
+          fileSize: formatSize(lang, MAX_ATTACHMENT_BYTES),
+          totalSize: formatSize(lang, MAX_ATTACHMENTS_TOTAL_BYTES),
+        })}
+      </span>
+      {problems.length > 0 ? (
+        // A block, not a span: it may hold the list of the files refused.
+        <div class="error-message" id={`${id}-error`}>
+          {problems.map((p) => t(errorKey(p.code))).join(" ")}
+          {refused.length > 0 ? (
+            <ul>
+              {refused.map((p) => (
+                <li key={p.index}>
+                  {t("compose.attachmentRefused", { name: p.filename, reason: t(errorKey(p.code)) })}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+      {sent.length > 0 ? (
+        <p class="hint" id={`${id}-again`}>
+          {t("compose.attachmentsAgain", { names: sent.join(" / ") })}
+        </p>
+      ) : null}
+      <input
+        type="file"
+        id={id}
+        name="attachments"
+        multiple
+        accept={acceptedExtensions}
+        aria-describedby={described}
+        {...(problems.length > 0 ? { "aria-invalid": true } : {})}
+      />
+    </div>
   );
 }
 
@@ -303,7 +437,28 @@ function PreviewPanel(props: { ctx: PageContext; zone: string; preview: LetterPr
         <dd>{preview.deadline ? formatDate(lang, preview.deadline) : t("compose.none")}</dd>
         <dt>{t("compose.previewSubject")}</dt>
         <dd>{preview.subject}</dd>
+        <dt>{t("compose.previewAttachments")}</dt>
+        <dd>
+          {preview.attachments.length === 0 ? (
+            t("compose.none")
+          ) : (
+            <ul>
+              {preview.attachments.map((a, i) => (
+                <li key={i}>
+                  {t("compose.attachmentValue", {
+                    name: a.filename,
+                    type: attachmentTypeLabel(t, a.kind),
+                    size: formatSize(lang, a.size),
+                  })}
+                </li>
+              ))}
+            </ul>
+          )}
+        </dd>
       </dl>
+      {preview.attachments.length > 0 ? (
+        <p class="notice notice-warning">{t("compose.previewAttachmentsAgain")}</p>
+      ) : null}
       <h3>{t("compose.previewBody")}</h3>
       <pre class="pre-line" lang={bodyLang(preview.language)}>
         {preview.body}
@@ -330,6 +485,8 @@ export interface LetterPageData {
   /** The readable notes written on the file about this letter (C-11, C-14). */
   notes: NoteRow[];
   sealed: SealedRow | undefined;
+  /** The files the letter carries, in order. */
+  attachments: AttachmentRow[];
   /** Names of the staff members who acted on the letter, by id. */
   staffNames: ReadonlyMap<string, string>;
 }
@@ -441,6 +598,8 @@ export function LetterPage(props: {
         {letter.body}
       </pre>
 
+      <LetterAttachments ctx={ctx} data={data} />
+
       <h2 id="letter-history">{t("letter.history")}</h2>
       <p class="hint">{t("letter.historyZone", { zone })}</p>
       <table aria-labelledby="letter-history">
@@ -518,6 +677,54 @@ export function LetterPage(props: {
         <p>{t("letter.notSealed")}</p>
       )}
     </Layout>
+  );
+}
+
+/**
+ * The letter's files, each to download as stored. A letter that goes by post (written for it, or sent
+ * there by C-13 or a refusal) is mailed with them printed, which the page says.
+ */
+function LetterAttachments(props: { ctx: PageContext; data: LetterPageData }) {
+  const { t, lang } = props.ctx;
+  const { letter, attachments, events } = props.data;
+  const byPost = letter.channel === "post" || events.some((e) => e.kind === "routed-to-post");
+  return (
+    <section aria-labelledby="letter-attachments">
+      <h2 id="letter-attachments">{t("letter.attachments")}</h2>
+      {attachments.length === 0 ? (
+        <p>{t("letter.attachmentsNone")}</p>
+      ) : (
+        <>
+          {byPost ? <p class="notice notice-warning">{t("letter.attachmentsPost")}</p> : null}
+          <table aria-labelledby="letter-attachments">
+            <thead>
+              <tr>
+                <th scope="col">{t("letter.attachmentFile")}</th>
+                <th scope="col">{t("letter.attachmentType")}</th>
+                <th scope="col">{t("letter.size")}</th>
+                <th scope="col">{t("letter.sha256")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {attachments.map((a) => (
+                <tr key={a.position}>
+                  <td>
+                    <a href={`/agent/letters/${letter.id}/attachments/${a.position}`} download={a.filename}>
+                      {a.filename}
+                    </a>
+                  </td>
+                  <td>{attachmentTypeLabel(t, a.contentType)}</td>
+                  <td>{formatSize(lang, a.size)}</td>
+                  <td>
+                    <code>{a.sha256}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
   );
 }
 

@@ -3,6 +3,7 @@ import { inArray } from "drizzle-orm";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { type Actor, recordAudit } from "../../../audit/record.ts";
+import { checkAttachments, displayName } from "../../../correspondence/attachments.ts";
 import { isLetterType, letterTypes, requiresDeadline } from "../../../correspondence/letter-types.ts";
 import { defaultDeadline, responsePeriodAt } from "../../../correspondence/rules.ts";
 import {
@@ -13,7 +14,12 @@ import {
   readComposeInput,
   sendDraft,
 } from "../../../correspondence/service.ts";
-import { findSealed, listResponsePeriods, notesOfApplication } from "../../../correspondence/store.ts";
+import {
+  attachmentsOf,
+  findSealed,
+  listResponsePeriods,
+  notesOfApplication,
+} from "../../../correspondence/store.ts";
 import type { Executor } from "../../../db/client.ts";
 import { staff as staffTable } from "../../../db/schema/offices.ts";
 import { AppError } from "../../../errors.ts";
@@ -23,6 +29,7 @@ import { findApplicationById, findOffice } from "../../../files/store.ts";
 import { instantToWallTime } from "../../../time-zones.ts";
 import type { AppDeps } from "../../app.ts";
 import { pageContext, requireStaff, sendPage } from "../../context.ts";
+import { acceptUploads, uploadOf } from "../../uploads.ts";
 import {
   ComposePage,
   composeForm,
@@ -37,6 +44,7 @@ import {
 
 type FileParams = { Params: { number: string } };
 type LetterParams = { Params: { id: string } };
+type AttachmentParams = { Params: { id: string; position: string } };
 
 /**
  * A posted form as strings. A browser sends the newlines of a textarea as CRLF (HTML's form encoding);
@@ -94,43 +102,75 @@ export function registerLetterRoutes(app: FastifyInstance, deps: AppDeps): void 
           preview: undefined,
           offeredDeadline: offered[letterType],
           typeChanged: false,
+          attachments: undefined,
         }),
       );
     },
   );
 
-  app.post<FileParams>("/agent/files/:number/letters", async (req, reply) => {
-    const staff = requireStaff(req);
-    const number = req.params.number;
-    const form = FormSchema.parse(req.body);
-    const intent = ComposeIntentSchema.safeParse(form.intent);
-    if (!intent.success) throw new AppError("INVALID_CHOICE");
-    const file = await openFile(services, staff, number);
-    const offered = await offeredDeadlines(services.db, file);
-    const input = readComposeInput(form);
-    // Without JavaScript the fields cannot follow the type select. A deadline left as the form offered it
-    // for the type it was laid out for becomes the new type's (or none), and a letter whose type changed
-    // is shown again before anything is written: nobody sends a letter they have not seen.
-    const shownType = form.shownType ?? "";
-    const typeChanged = shownType !== "" && shownType !== input.letterType;
-    if (typeChanged && input.deadline === (offered[shownType] ?? ""))
-      input.deadline = offered[input.letterType] ?? "";
-    const action = typeChanged ? "preview" : intent.data;
-    const values = { ...form, deadline: input.deadline };
-    const ctx = pageContext(req, reply, devTools, composePath(number));
-    const page = { ctx, file, values, offeredDeadline: offered[input.letterType], typeChanged };
-    try {
-      if (action === "preview") {
-        const { preview } = await prepareLetter(services, staff, number, input);
-        return sendPage(reply, ComposePage({ ...page, state: undefined, preview }));
+  // The compose form posts its fields and files as multipart/form-data (a urlencoded post, with no files,
+  // is taken too); the multipart parser is registered for this route only (web/uploads.ts).
+  app.register(async (scope) => {
+    await acceptUploads(scope, "attachments");
+    scope.post<FileParams>("/agent/files/:number/letters", async (req, reply) => {
+      const staff = requireStaff(req);
+      const number = req.params.number;
+      const form = FormSchema.parse(req.body);
+      const upload = uploadOf(req);
+      const intent = ComposeIntentSchema.safeParse(form.intent);
+      // A form cut off by the limit on files lost its later fields, the button among them: it is shown
+      // again with the error on its files, nothing written.
+      if (!intent.success && upload.complete) throw new AppError("INVALID_CHOICE");
+      const file = await openFile(services, staff, number);
+      const offered = await offeredDeadlines(services.db, file);
+      const input = readComposeInput(form);
+      // Without JavaScript the fields cannot follow the type select. A deadline left as the form offered it
+      // for the type it was laid out for becomes the new type's (or none), and a letter whose type changed
+      // is shown again before anything is written: nobody sends a letter they have not seen.
+      const shownType = form.shownType ?? "";
+      const typeChanged = shownType !== "" && shownType !== input.letterType;
+      if (typeChanged && input.deadline === (offered[shownType] ?? ""))
+        input.deadline = offered[input.letterType] ?? "";
+      // Files were sent with the page before this one and did not come back: the letter is shown again,
+      // once, rather than written without the files the agent saw in the preview.
+      // (A browser never keeps chosen files when it shows a page again; the page carries their names in
+      // the hidden field "attachedBefore".)
+      const attachedBefore = form.attachedBefore ?? "";
+      const missing = attachedBefore !== "" && upload.files.length === 0 ? attachedBefore : undefined;
+      const chosen = intent.success ? intent.data : "preview";
+      const action = typeChanged || (missing && chosen !== "preview") ? "preview" : chosen;
+      const values = { ...form, deadline: input.deadline };
+      const ctx = pageContext(req, reply, devTools, composePath(number));
+      const sent = upload.files.map((f) => displayName(f.filename) || "?");
+      const attachments = {
+        sent,
+        refused: checkAttachments(upload.files).problems,
+        missing,
+        // What the next post must bring back, or be warned about: the files of this one; else, after a
+        // preview without them, the ones still missing; a warning already given is not given twice.
+        carry: sent.length > 0 ? sent.join(" / ") : missing && chosen === "preview" ? missing : "",
+      };
+      const page = {
+        ctx,
+        file,
+        values,
+        offeredDeadline: offered[input.letterType],
+        typeChanged,
+        attachments,
+      };
+      try {
+        if (action === "preview") {
+          const { preview } = await prepareLetter(services, staff, number, input, upload.files);
+          return sendPage(reply, ComposePage({ ...page, state: undefined, preview }));
+        }
+        const id = await createLetter(services, staff, number, input, action, { files: upload.files, blobs });
+        return reply.redirect(`${letterPath(id)}?done=${action}`, 303);
+      } catch (e) {
+        if (!(e instanceof AppError) || e.problems.length === 0) throw e;
+        const state = { form: composeForm, problems: e.problems, values };
+        return sendPage(reply, ComposePage({ ...page, state, preview: undefined }), e.status);
       }
-      const id = await createLetter(services, staff, number, input, action);
-      return reply.redirect(`${letterPath(id)}?done=${action}`, 303);
-    } catch (e) {
-      if (!(e instanceof AppError) || e.problems.length === 0) throw e;
-      const state = { form: composeForm, problems: e.problems, values };
-      return sendPage(reply, ComposePage({ ...page, state, preview: undefined }), e.status);
-    }
+    });
   });
 
   app.get<LetterParams & { Querystring: { done?: string } }>("/agent/letters/:id", async (req, reply) => {
@@ -168,6 +208,29 @@ export function registerLetterRoutes(app: FastifyInstance, deps: AppDeps): void 
       return reply.redirect(`${letterPath(id)}?done=${action}`, 303);
     };
 
+  // A letter's attached file, as stored when the letter was written; same access as the letter (404).
+  app.get<AttachmentParams>("/agent/letters/:id/attachments/:position", async (req, reply) => {
+    const staff = requireStaff(req);
+    const { letter } = await openLetter(services, staff, req.params.id);
+    const position = /^[1-9]\d{0,3}$/.test(req.params.position) ? Number(req.params.position) : 0;
+    const attachment = (await attachmentsOf(services.db, letter.id)).find((a) => a.position === position);
+    if (!attachment) throw new AppError("NOT_FOUND");
+    const bytes = await blobs.get(attachment.sha256);
+    if (!bytes) throw new Error("attachment missing from the blob store");
+    await recordAudit(services.db, actorOf(staff), deps.clock.now(), {
+      action: "letter.attachment-downloaded",
+      subjectType: "correspondence",
+      subjectId: letter.id,
+      officeCode: letter.officeCode,
+      details: { position, sha256: attachment.sha256 },
+    });
+    return reply
+      .type(attachment.contentType)
+      .header("content-disposition", attachmentDisposition(attachment.filename))
+      .header("cache-control", "no-store")
+      .send(bytes);
+  });
+
   app.post<LetterParams>("/agent/letters/:id/send", letterAction("send", sendDraft));
   app.post<LetterParams>("/agent/letters/:id/cancel", letterAction("cancel", cancelLetter));
 
@@ -196,6 +259,21 @@ export function registerLetterRoutes(app: FastifyInstance, deps: AppDeps): void 
 }
 
 /**
+ * Always a download, never shown in the page's origin. The name in plain ASCII for old clients, and
+ * exactly (RFC 6266, RFC 8187) for the others; a header cannot carry other characters as they are.
+ */
+export function attachmentDisposition(filename: string): string {
+  const fallback = filename
+    .normalize("NFKD")
+    .replace(/[^\x20-\x7e]|["\\%]/g, (c) => (/\p{M}/u.test(c) ? "" : "_"));
+  const exact = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${exact}`;
+}
+
+/**
  * C-6: the deadline the form offers for each type that needs one: today at the office plus the period
  * in force for its country. The service checks the same rule when the letter is written.
  */
@@ -214,11 +292,12 @@ async function offeredDeadlines(db: Executor, file: FileView): Promise<Record<st
 async function loadLetterPage(deps: Deps, staff: StaffContext, id: string): Promise<LetterPageData> {
   const opened = await openLetter(deps, staff, id);
   const { letter } = opened;
-  const [application, office, notes, sealed] = await Promise.all([
+  const [application, office, notes, sealed, attachments] = await Promise.all([
     findApplicationById(deps.db, letter.applicationId),
     findOffice(deps.db, letter.officeCode),
     notesOfApplication(deps.db, letter.applicationId),
     findSealed(deps.db, letter.id),
+    attachmentsOf(deps.db, letter.id),
   ]);
   if (!application || !office) throw new AppError("NOT_FOUND");
   const staffIds = [...new Set(opened.events.filter((e) => e.actorKind === "staff").map((e) => e.actorId))];
@@ -235,6 +314,7 @@ async function loadLetterPage(deps: Deps, staff: StaffContext, id: string): Prom
     timeZone: office.timeZone,
     notes: notes.filter((n) => n.correspondenceId === letter.id),
     sealed,
+    attachments,
     staffNames: new Map(names.map((n) => [n.id, n.name])),
   };
 }
