@@ -11,18 +11,12 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
+import { letterTypes } from "../../correspondence/letter-types.ts";
 import { applications, languages, parties, partyRoles } from "./files.ts";
 import { offices, staff } from "./offices.ts";
 
-export const letterTypeValues = [
-  "request-documents",
-  "interview-convocation",
-  "approval",
-  "refusal",
-  "file-transfer",
-  "reconsideration-decision",
-  "general",
-] as const;
+/** The seven letter types of C-9, defined once in correspondence/letter-types.ts. */
+export const letterTypeValues = letterTypes;
 
 /**
  * Templates are data and versioned: a new version is a new row; letters point at the exact version
