@@ -14,6 +14,7 @@ import { findApplicationById } from "../files/store.ts";
 import { formatDate } from "../i18n/index.ts";
 import { instantToWallTime } from "../time-zones.ts";
 import { type CheckedAttachment, checkAttachments, type UploadedFile } from "./attachments.ts";
+import { contentSha256, letterContent } from "./letter-content.ts";
 import { deadlinePlaceholderOf, isLetterType, type LetterType, requiresDeadline } from "./letter-types.ts";
 import {
   checkDeadline,
@@ -25,6 +26,7 @@ import {
 } from "./rules.ts";
 import {
   appendLetterEvent,
+  attachmentsOf,
   currentTemplate,
   findLetter,
   letterEvents,
@@ -323,8 +325,20 @@ export async function createLetter(
   return id;
 }
 
+/**
+ * Generates the letter: from here it will be sent. The ledger gets the hash of what it says and the
+ * address it goes to, so a proof can show both were fixed before it left (B-1, B-2).
+ */
 async function schedule(tx: Executor, id: string, channel: "email" | "post", now: Date, actor: Actor) {
-  await appendLetterEvent(tx, id, "generated", now, actor, { channel });
+  const letter = await findLetter(tx, id);
+  if (!letter) throw new Error("scheduling a letter that is not recorded");
+  const content = letterContent(letter, await attachmentsOf(tx, id));
+  await appendLetterEvent(tx, id, "generated", now, actor, {
+    channel,
+    address: letter.address,
+    contactPoint: letter.contactPointSeq,
+    letterSha256: contentSha256(content),
+  });
   if (channel === "email")
     await tx.insert(outbox).values({ correspondenceId: id, nextAttemptAt: now, attempts: 0 });
 }

@@ -12,6 +12,8 @@ import {
   responsePeriods,
   sealedMessages,
 } from "../db/schema/correspondence.ts";
+import { jsonDetails } from "../evidence/canonical.ts";
+import { appendToLedger } from "../evidence/ledger-append.ts";
 import { defaultTemplates } from "./default-templates.ts";
 import { type LetterType, letterTypes } from "./letter-types.ts";
 import type { CorrespondenceState, ResponsePeriod } from "./rules.ts";
@@ -134,6 +136,43 @@ export function stateOf(events: readonly Pick<LetterEvent, "kind">[]): Correspon
 export type LetterEventKind = (typeof correspondenceEvents.$inferInsert)["kind"];
 
 /** Appends one event to a letter's history, inside the transaction of the change it records. */
+export interface NewLetterEvent {
+  letterId: string;
+  kind: LetterEventKind;
+  at: Date;
+  actor: Actor;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Records events of letters and puts each on the ledger in the same transaction (B-2). A draft is not
+ * on the ledger: it was never sent and is not part of any proof.
+ */
+export async function appendLetterEvents(tx: Executor, events: readonly NewLetterEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const rows = events.map((e) => ({
+    correspondenceId: e.letterId,
+    kind: e.kind,
+    at: e.at,
+    actorKind: e.actor.kind,
+    actorId: e.actor.kind === "staff" ? e.actor.staffId : e.actor.name,
+    details: e.details ?? {},
+  }));
+  await tx.insert(correspondenceEvents).values(rows);
+  await appendToLedger(
+    tx,
+    events
+      .filter((e) => e.kind !== "draft")
+      .map((e) => ({
+        kind: e.kind as Exclude<LetterEventKind, "draft">,
+        subject: { type: "correspondence", id: e.letterId },
+        at: e.at,
+        actor: e.actor,
+        details: jsonDetails(e.details ?? {}),
+      })),
+  );
+}
+
 export async function appendLetterEvent(
   tx: Executor,
   letterId: string,
@@ -142,14 +181,7 @@ export async function appendLetterEvent(
   actor: Actor,
   details: Record<string, unknown> = {},
 ): Promise<void> {
-  await tx.insert(correspondenceEvents).values({
-    correspondenceId: letterId,
-    kind,
-    at,
-    actorKind: actor.kind,
-    actorId: actor.kind === "staff" ? actor.staffId : actor.name,
-    details,
-  });
+  await appendLetterEvents(tx, [{ letterId, kind, at, actor, details }]);
 }
 
 /** The histories of several letters in one query, each in order. */

@@ -7,7 +7,7 @@ import type { Executor } from "../db/client.ts";
 import {
   applicationStatuses,
   applications,
-  contactPoints,
+  type contactPoints,
   parties,
   representations,
 } from "../db/schema/files.ts";
@@ -21,6 +21,7 @@ import type {
   RepresentationKind,
 } from "../files/model.ts";
 import type { RoutingReason } from "../files/rules.ts";
+import { recordContactPoints } from "../files/store.ts";
 import { instantToWallTime, wallTimeToInstant } from "../time-zones.ts";
 import { type DemoOffice, demoOffices, demoStaff } from "./staff.ts";
 
@@ -750,7 +751,7 @@ type StaffRow = PgInsertValue<typeof staff>;
 type PostingRow = PgInsertValue<typeof postings>;
 type ApplicationRow = PgInsertValue<typeof applications>;
 type PartyRow = PgInsertValue<typeof parties>;
-type ContactPointRow = PgInsertValue<typeof contactPoints>;
+type ContactPointRow = typeof contactPoints.$inferInsert;
 type RepresentationRow = PgInsertValue<typeof representations>;
 
 export interface DemoData {
@@ -1205,7 +1206,11 @@ export async function loadDemoData(
     await insertInBatches(tx, postings, data.postings);
     await insertInBatches(tx, applications, data.applications);
     await insertInBatches(tx, parties, data.parties);
-    await insertInBatches(tx, contactPoints, data.contactPoints);
+    for (let i = 0; i < data.contactPoints.length; i += BATCH_ROWS)
+      await recordContactPoints(tx, data.contactPoints.slice(i, i + BATCH_ROWS), {
+        kind: "system",
+        name: "demo",
+      });
     await insertInBatches(tx, representations, data.representations);
     await recordAudit(tx, { kind: "system", name: "demo" }, now, {
       action: "demo.loaded",

@@ -28,6 +28,7 @@ import {
   findOffice,
   listOffices,
   loadFileParties,
+  recordContactPoints,
   searchApplications,
 } from "./store.ts";
 
@@ -154,26 +155,29 @@ export async function recordContactPoint(deps: Deps, staff: StaffContext, number
   const providedAt = check.pastInstant("providedAt", input.providedAt, file.office.timeZone, now);
   check.throwIfAny();
   return deps.db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(contactPoints)
-      .values({
-        partyId: party!.id,
-        kind: kind!,
-        value: value!,
-        source: source!,
-        providedAt: providedAt!,
-        recordedAt: now,
-        recordedBy: staff.staffId,
-      })
-      .returning({ seq: contactPoints.seq });
+    const [seq] = await recordContactPoints(
+      tx,
+      [
+        {
+          partyId: party!.id,
+          kind: kind!,
+          value: value!,
+          source: source!,
+          providedAt: providedAt!,
+          recordedAt: now,
+          recordedBy: staff.staffId,
+        },
+      ],
+      actorOf(staff),
+    );
     await recordAudit(tx, actorOf(staff), now, {
       action: "contact-point.recorded",
       subjectType: "application",
       subjectId: file.application.id,
       officeCode: file.application.officeCode,
-      details: { partyId: party!.id, contactPoint: row?.seq, kind, source },
+      details: { partyId: party!.id, contactPoint: seq, kind, source },
     });
-    return row!.seq;
+    return seq!;
   });
 }
 
@@ -206,7 +210,8 @@ export async function recordRepresentative(deps: Deps, staff: StaffContext, numb
       ...(email ? [{ kind: "email" as const, value: email }] : []),
       { kind: "postal" as const, value: postal! },
     ];
-    await tx.insert(contactPoints).values(
+    await recordContactPoints(
+      tx,
       points.map((p) => ({
         partyId,
         kind: p.kind,
@@ -216,6 +221,7 @@ export async function recordRepresentative(deps: Deps, staff: StaffContext, numb
         recordedAt: now,
         recordedBy: staff.staffId,
       })),
+      actorOf(staff),
     );
     await tx.insert(representations).values({
       applicationId: file.application.id,

@@ -1,7 +1,9 @@
 import { and, asc, desc, eq, ilike, inArray, lte, sql } from "drizzle-orm";
+import type { Actor } from "../audit/record.ts";
 import type { Executor } from "../db/client.ts";
 import { applications, contactPoints, parties, representations } from "../db/schema/files.ts";
 import { offices } from "../db/schema/offices.ts";
+import { appendToLedger } from "../evidence/ledger-append.ts";
 import type {
   ApplicationId,
   ApplicationStatus,
@@ -194,4 +196,39 @@ export async function listOffices(db: Executor) {
 export async function findOffice(db: Executor, code: string) {
   const [row] = await db.select().from(offices).where(eq(offices.code, code)).limit(1);
   return row;
+}
+
+export type NewContactPoint = typeof contactPoints.$inferInsert;
+
+/**
+ * Records addresses a party gave and puts each on the ledger (B-2 "address provided"), so a proof can
+ * show which address was the latest one provided when a letter left, and that it was recorded before.
+ */
+export async function recordContactPoints(
+  tx: Executor,
+  rows: readonly NewContactPoint[],
+  actor: Actor,
+): Promise<number[]> {
+  if (rows.length === 0) return [];
+  const stored = await tx
+    .insert(contactPoints)
+    .values([...rows])
+    .returning();
+  await appendToLedger(
+    tx,
+    stored.map((c) => ({
+      kind: "address-provided" as const,
+      subject: { type: "party" as const, id: c.partyId },
+      at: c.recordedAt,
+      actor,
+      details: {
+        contactPoint: c.seq,
+        kind: c.kind,
+        value: c.value,
+        source: c.source,
+        providedAt: c.providedAt.toISOString(),
+      },
+    })),
+  );
+  return stored.map((c) => c.seq);
 }

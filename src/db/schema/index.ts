@@ -1,4 +1,5 @@
 export * from "./audit.ts";
 export * from "./correspondence.ts";
+export * from "./evidence.ts";
 export * from "./files.ts";
 export * from "./offices.ts";

@@ -1,0 +1,47 @@
+// B-9: the ledger names events as ETSI EN 319 522-1 does where one of its events fits, so a foreign court
+// or auditor recognises them; the others carry a `liaison.` prefix so nobody mistakes them for ETSI's.
+
+/** What happened, in our words (the letter's C-12 events, addresses, decisions, inbound reports). */
+export type LedgerEventKind =
+  | "generated"
+  | "sealed"
+  | "sent"
+  | "smtp-temporary-failure"
+  | "smtp-rejected"
+  | "routed-to-post"
+  | "delivered-by-post"
+  | "bounced"
+  | "cancelled"
+  | "note-written"
+  | "deadline-passed"
+  | "response-recorded"
+  | "extension-recorded"
+  | "address-provided"
+  | "no-bounce-window-closed"
+  | "inbound-report"
+  | "decision-made"
+  | "content-read";
+
+export const ledgerEventTypes: Record<LedgerEventKind, string> = {
+  // The agency accepted the letter for sending: it is written, checked and scheduled.
+  generated: "SubmissionAcceptance",
+  sealed: "liaison.MessageSealed",
+  // Plain email leaves the trusted system for a mail server that is not an ERDS.
+  sent: "RelayToNonERDS",
+  "smtp-temporary-failure": "liaison.RelayDeferred",
+  "smtp-rejected": "RelayToNonERDSFailure",
+  "routed-to-post": "liaison.RoutedToPost",
+  "delivered-by-post": "liaison.HandedToPostalService",
+  bounced: "ContentConsignmentFailure",
+  cancelled: "liaison.SubmissionCancelled",
+  "note-written": "liaison.NoteWritten",
+  "deadline-passed": "liaison.DeadlinePassed",
+  "response-recorded": "liaison.ResponseRecorded",
+  "extension-recorded": "liaison.ExtensionRecorded",
+  "address-provided": "liaison.AddressProvided",
+  "no-bounce-window-closed": "liaison.NoBounceWindowClosed",
+  "inbound-report": "liaison.InboundReportReceived",
+  "decision-made": "liaison.DecisionMade",
+  // An authenticated recipient opened the document in the portal: the strongest evidence of receipt.
+  "content-read": "ContentHandover",
+};
