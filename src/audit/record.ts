@@ -17,15 +17,27 @@ export interface AuditEntry {
 
 /** Appends one audit event; call it inside the transaction that makes the change it records. */
 export async function recordAudit(tx: Executor, actor: Actor, at: Date, entry: AuditEntry): Promise<void> {
-  await tx.insert(auditEvents).values({
-    at,
-    actorKind: actor.kind,
-    actorId: actor.kind === "staff" ? actor.staffId : actor.name,
-    action: entry.action,
-    subjectType: entry.subjectType,
-    subjectId: entry.subjectId,
-    officeCode: entry.officeCode ?? null,
-    ip: actor.kind === "staff" ? (actor.ip ?? null) : null,
-    details: entry.details ?? {},
-  });
+  await recordAudits(tx, actor, [{ ...entry, at }]);
+}
+
+/** Appends several audit events of one actor in one statement (the dispatcher's batches). */
+export async function recordAudits(
+  tx: Executor,
+  actor: Actor,
+  entries: readonly (AuditEntry & { at: Date })[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  await tx.insert(auditEvents).values(
+    entries.map((entry) => ({
+      at: entry.at,
+      actorKind: actor.kind,
+      actorId: actor.kind === "staff" ? actor.staffId : actor.name,
+      action: entry.action,
+      subjectType: entry.subjectType,
+      subjectId: entry.subjectId,
+      officeCode: entry.officeCode ?? null,
+      ip: actor.kind === "staff" ? (actor.ip ?? null) : null,
+      details: entry.details ?? {},
+    })),
+  );
 }

@@ -1,28 +1,30 @@
-import { eq } from "drizzle-orm";
+import crypto from "node:crypto";
+import { eq, inArray } from "drizzle-orm";
 import type { Logger } from "pino";
-import { type Actor, recordAudit } from "../audit/record.ts";
+import { type Actor, type AuditEntry, recordAudits } from "../audit/record.ts";
 import type { Clock } from "../clock.ts";
 import type { Executor } from "../db/client.ts";
 import { fileNotes, outbox, sealedMessages } from "../db/schema/correspondence.ts";
 import type { BlobStore } from "../evidence/blob-store.ts";
 import type { ApplicationId } from "../files/model.ts";
 import { routeCorrespondence } from "../files/rules.ts";
-import { findOffice, loadFileParties } from "../files/store.ts";
+import { findOffice, loadPartiesOfFiles, type Office } from "../files/store.ts";
 import type { DkimKey } from "../mail/dkim.ts";
 import { sealMessage } from "../mail/seal.ts";
-import type { MailTransport } from "../mail/transport.ts";
+import type { MailTransport, SmtpOutcome } from "../mail/transport.ts";
 import { sentNote } from "./notes.ts";
 import { checkRecipient, chooseChannel } from "./rules.ts";
 import {
   type AttachmentRow,
-  appendLetterEvent,
-  attachmentsOf,
+  appendLetterEvents,
+  attachmentsOfLetters,
   claimDueLetters,
-  findLetter,
-  findSealed,
+  eventsOfLetters,
   type LetterEventKind,
   type LetterRow,
-  letterEvents,
+  lettersByIds,
+  type NewLetterEvent,
+  sealedOfLetters,
   stateOf,
 } from "./store.ts";
 
@@ -53,152 +55,256 @@ export function backoffMs(attempt: number): number {
   return steps[attempt - 1] ?? 10_800_000;
 }
 
-const event = (
-  tx: Executor,
-  id: string,
-  kind: LetterEventKind,
-  at: Date,
-  details: Record<string, unknown> = {},
-) => appendLetterEvent(tx, id, kind, at, dispatcher, details);
+/**
+ * What one pass decided, written in one transaction: events (each also on the ledger), notes, audit
+ * events, and what becomes of each outbox row.
+ */
+class Outcomes {
+  readonly events: NewLetterEvent[] = [];
+  readonly notes: (typeof fileNotes.$inferInsert)[] = [];
+  readonly audits: (AuditEntry & { at: Date })[] = [];
+  readonly sealed: (typeof sealedMessages.$inferInsert)[] = [];
+  /** Letters whose email part is over: their outbox row goes. */
+  readonly finished: string[] = [];
+  readonly retries: { id: string; at: Date }[] = [];
 
-/** Sends what is due; returns how many letters reached an outcome (sent, refused, rerouted, retried). */
-export async function dispatchDue(deps: DispatchDeps, opts: { batch?: number; leaseMs?: number } = {}) {
-  const ids = await claimDueLetters(deps.db, deps.clock.now(), opts.batch ?? 50, opts.leaseMs ?? 300_000);
-  let done = 0;
-  for (const id of ids) {
-    try {
-      await dispatchOne(deps, id);
-      done++;
-    } catch (e) {
-      // The lease runs out and another pass takes the letter again; nothing is lost.
-      deps.logger.error({ letter: id, err: { type: (e as Error).name } }, "dispatch failed");
-    }
+  event(letterId: string, kind: LetterEventKind, at: Date, details: Record<string, unknown> = {}) {
+    this.events.push({ letterId, kind, at, actor: dispatcher, details });
   }
-  return { done, claimed: ids.length };
+
+  audit(letter: LetterRow, at: Date, action: string, details: Record<string, unknown>) {
+    this.audits.push({
+      at,
+      action,
+      subjectType: "correspondence",
+      subjectId: letter.id,
+      officeCode: letter.officeCode,
+      details,
+    });
+  }
+
+  get empty() {
+    return this.events.length + this.finished.length + this.retries.length + this.sealed.length === 0;
+  }
+
+  async write(db: Executor): Promise<void> {
+    if (this.empty) return;
+    await db.transaction(async (tx) => {
+      if (this.sealed.length > 0) await tx.insert(sealedMessages).values(this.sealed);
+      await appendLetterEvents(tx, this.events);
+      if (this.notes.length > 0) await tx.insert(fileNotes).values(this.notes);
+      if (this.finished.length > 0)
+        await tx.delete(outbox).where(inArray(outbox.correspondenceId, this.finished));
+      for (const r of this.retries)
+        await tx
+          .update(outbox)
+          .set({ nextAttemptAt: r.at, leasedUntil: null })
+          .where(eq(outbox.correspondenceId, r.id));
+      await recordAudits(tx, dispatcher, this.audits);
+    });
+  }
 }
 
-async function dispatchOne(deps: DispatchDeps, id: string): Promise<void> {
+interface Claimed {
+  letter: LetterRow;
+  attempts: number;
+  office: Office;
+  attachments: AttachmentRow[];
+}
+
+interface Sealed {
+  bytes: Buffer;
+  envelope: { from: string; to: string };
+  messageId: string;
+}
+
+/**
+ * Sends what is due, a batch at a time: claims up to `batch` letters, reads what they need in a few
+ * queries, seals the new ones and commits their seals before any of them is handed to SMTP (principle 4),
+ * hands them to the relay concurrently over the pooled connections, and records every outcome in one
+ * transaction. Returns how many letters reached an outcome (sent, refused, rerouted, retried).
+ */
+export async function dispatchDue(deps: DispatchDeps, opts: { batch?: number; leaseMs?: number } = {}) {
+  const claimed = await claimDueLetters(deps.db, deps.clock.now(), opts.batch ?? 50, opts.leaseMs ?? 300_000);
+  if (claimed.length === 0) return { done: 0, claimed: 0 };
+  try {
+    return { done: await dispatchBatch(deps, claimed), claimed: claimed.length };
+  } catch (e) {
+    // The leases run out and another pass takes the letters again; nothing is lost, nothing sealed twice.
+    deps.logger.error({ letters: claimed.length, err: { type: (e as Error).name } }, "dispatch failed");
+    return { done: 0, claimed: claimed.length };
+  }
+}
+
+async function dispatchBatch(deps: DispatchDeps, claims: readonly { id: string; attempts: number }[]) {
   const { db, clock } = deps;
-  const letter = await findLetter(db, id);
-  const events = letter ? await letterEvents(db, id) : [];
-  if (!letter || stateOf(events) !== "generated") {
-    await db.delete(outbox).where(eq(outbox.correspondenceId, id));
-    return;
-  }
-  const [office, parties] = await Promise.all([
-    findOffice(db, letter.officeCode),
-    loadFileParties(db, letter.applicationId as ApplicationId),
+  const ids = claims.map((c) => c.id);
+  const [letters, events, sealedRows, attachments] = await Promise.all([
+    lettersByIds(db, ids),
+    eventsOfLetters(db, ids),
+    sealedOfLetters(db, ids),
+    attachmentsOfLetters(db, ids),
   ]);
-  if (!office || !parties) throw new Error("letter without office or parties");
+  const byId = new Map(letters.map((l) => [l.id, l]));
+  const partiesOf = await loadPartiesOfFiles(
+    db,
+    letters.map((l) => l.applicationId as ApplicationId),
+  );
+  const offices = new Map<string, Office>();
+  for (const code of new Set(letters.map((l) => l.officeCode))) {
+    const office = await findOffice(db, code);
+    if (office) offices.set(code, office);
+  }
+  const sealedOf = new Map(sealedRows.map((r) => [r.correspondenceId, r]));
 
-  // C-5 at the moment of sending: the address on the letter must still be the routed one.
+  // Before the hand-off: letters no longer to send, letters whose address changed (C-5), and seals.
+  const before = new Outcomes();
   const now = clock.now();
-  const problem = checkRecipient({ routingNow: routeCorrespondence(parties, now), recorded: letter.address });
-  if (problem) {
-    await db.transaction(async (tx) => {
-      await event(tx, id, "cancelled", now, { reason: problem });
-      await tx.delete(outbox).where(eq(outbox.correspondenceId, id));
-      await audit(tx, letter, now, "letter.cancelled-address-changed", { reason: problem });
-    });
-    return;
-  }
-
-  const attachments = await attachmentsOf(db, id);
-  const { bytes, envelope, messageId } = await sealOnce(deps, letter, office, attachments);
-
-  const channel = chooseChannel(routeCorrespondence(parties, now), bytes.length, deps.outboundLimitBytes);
-  if (channel.channel === "post") {
-    await db.transaction(async (tx) => {
-      await event(tx, id, "routed-to-post", now, { reason: channel.reason, size: bytes.length });
-      await tx.delete(outbox).where(eq(outbox.correspondenceId, id));
-    });
-    return;
-  }
-
-  const outcome = await deps.transport.send(bytes, envelope, () => clock.now());
-  const [row] = await db.select().from(outbox).where(eq(outbox.correspondenceId, id));
-  const attempts = row?.attempts ?? 1;
-  await db.transaction(async (tx) => {
-    switch (outcome.kind) {
-      case "accepted": {
-        // B-5: "accepted by the recipient's mail server", with its reply; never "delivered".
-        await event(tx, id, "sent", outcome.at, {
-          smtpReply: outcome.response,
-          messageId,
-          envelope,
-          attempts,
-        });
-        const note = sentNote({
-          letterType: letter.letterType,
-          channel: "email",
-          recipientName: letter.recipientName,
-          recipientRole: letter.recipientRole,
-          address: letter.address,
-          subject: letter.subject,
-          body: letter.body,
-          sentAt: outcome.at,
-          timeZone: office.timeZone,
-          smtpReply: outcome.response,
-          ...(letter.deadline ? { deadline: letter.deadline } : {}),
-          attachments,
-        });
-        await tx.insert(fileNotes).values({
-          applicationId: letter.applicationId,
-          correspondenceId: id,
-          kind: "letter-sent",
-          textEn: note.en,
-          textFr: note.fr,
-          at: outcome.at,
-        });
-        await event(tx, id, "note-written", outcome.at, { kind: "letter-sent" });
-        await tx.delete(outbox).where(eq(outbox.correspondenceId, id));
-        await audit(tx, letter, outcome.at, "letter.sent", { attempts });
-        break;
-      }
-      case "temporary": {
-        const at = clock.now();
-        if (attempts >= deps.maxAttempts) {
-          // C-18: only the final outcome counts; email gave up, so the letter goes by post (C-4).
-          await event(tx, id, "smtp-rejected", at, {
-            response: outcome.response,
-            attempts,
-            final: "gave-up",
-          });
-          await event(tx, id, "routed-to-post", at, { reason: "email-failed" });
-          await tx.delete(outbox).where(eq(outbox.correspondenceId, id));
-        } else {
-          await event(tx, id, "smtp-temporary-failure", at, { response: outcome.response, attempts });
-          await tx
-            .update(outbox)
-            .set({ nextAttemptAt: new Date(at.getTime() + backoffMs(attempts)), leasedUntil: null })
-            .where(eq(outbox.correspondenceId, id));
-        }
-        break;
-      }
-      case "rejected": {
-        const at = clock.now();
-        await event(tx, id, "smtp-rejected", at, { response: outcome.response, attempts });
-        await event(tx, id, "routed-to-post", at, { reason: "email-rejected" });
-        await tx.delete(outbox).where(eq(outbox.correspondenceId, id));
-        await audit(tx, letter, at, "letter.rejected-by-relay", { attempts });
-        break;
-      }
+  const toSend: Claimed[] = [];
+  for (const { id, attempts } of claims) {
+    const letter = byId.get(id);
+    if (!letter || stateOf(events.get(id) ?? []) !== "generated") {
+      before.finished.push(id);
+      continue;
     }
+    const parties = partiesOf.get(letter.applicationId as ApplicationId);
+    const office = offices.get(letter.officeCode);
+    if (!office || !parties) throw new Error("letter without office or parties");
+    const problem = checkRecipient({
+      routingNow: routeCorrespondence(parties, now),
+      recorded: letter.address,
+    });
+    if (problem) {
+      before.event(id, "cancelled", now, { reason: problem });
+      before.finished.push(id);
+      before.audit(letter, now, "letter.cancelled-address-changed", { reason: problem });
+      continue;
+    }
+    toSend.push({ letter, attempts, office, attachments: attachments.get(id) ?? [] });
+  }
+  const sealed = await Promise.all(
+    toSend.map((c) => sealOnce(deps, c, sealedOf.get(c.letter.id), before, now)),
+  );
+  await before.write(db);
+
+  const after = new Outcomes();
+  const handOffs: Promise<void>[] = [];
+  toSend.forEach((claim, i) => {
+    const { letter } = claim;
+    const message = sealed[i]!;
+    const parties = partiesOf.get(letter.applicationId as ApplicationId)!;
+    const channel = chooseChannel(
+      routeCorrespondence(parties, now),
+      message.bytes.length,
+      deps.outboundLimitBytes,
+    );
+    if (channel.channel === "post") {
+      after.event(letter.id, "routed-to-post", now, { reason: channel.reason, size: message.bytes.length });
+      after.finished.push(letter.id);
+      return;
+    }
+    handOffs.push(
+      deps.transport
+        .send(message.bytes, message.envelope, () => clock.now())
+        .then((outcome) => recordOutcome(deps, after, claim, message, outcome)),
+    );
   });
+  await Promise.all(handOffs);
+  await after.write(db);
+  return claims.length;
+}
+
+function recordOutcome(
+  deps: DispatchDeps,
+  out: Outcomes,
+  claim: Claimed,
+  message: Sealed,
+  outcome: SmtpOutcome,
+) {
+  const { letter, attempts, office, attachments } = claim;
+  const id = letter.id;
+  switch (outcome.kind) {
+    case "accepted": {
+      // B-5: "accepted by the recipient's mail server", with the hand-off's transcript; never "delivered".
+      out.event(id, "sent", outcome.at, {
+        smtpReply: outcome.response,
+        smtp: {
+          server: outcome.handOff.server,
+          tls: outcome.handOff.tls,
+          reply: outcome.handOff.reply,
+          queueId: outcome.handOff.queueId,
+        },
+        messageId: message.messageId,
+        envelope: message.envelope,
+        attempts,
+      });
+      const note = sentNote({
+        letterType: letter.letterType,
+        channel: "email",
+        recipientName: letter.recipientName,
+        recipientRole: letter.recipientRole,
+        address: letter.address,
+        subject: letter.subject,
+        body: letter.body,
+        sentAt: outcome.at,
+        timeZone: office.timeZone,
+        smtpReply: outcome.response,
+        ...(letter.deadline ? { deadline: letter.deadline } : {}),
+        attachments,
+      });
+      out.notes.push({
+        applicationId: letter.applicationId,
+        correspondenceId: id,
+        kind: "letter-sent",
+        textEn: note.en,
+        textFr: note.fr,
+        at: outcome.at,
+      });
+      out.event(id, "note-written", outcome.at, {
+        kind: "letter-sent",
+        textSha256: sha256Hex(`${note.en}\n${note.fr}`),
+      });
+      out.finished.push(id);
+      out.audit(letter, outcome.at, "letter.sent", { attempts });
+      return;
+    }
+    case "temporary": {
+      const at = deps.clock.now();
+      if (attempts >= deps.maxAttempts) {
+        // C-18: only the final outcome counts; email gave up, so the letter goes by post (C-4).
+        out.event(id, "smtp-rejected", at, { response: outcome.response, attempts, final: "gave-up" });
+        out.event(id, "routed-to-post", at, { reason: "email-failed" });
+        out.finished.push(id);
+      } else {
+        out.event(id, "smtp-temporary-failure", at, { response: outcome.response, attempts });
+        out.retries.push({ id, at: new Date(at.getTime() + backoffMs(attempts)) });
+      }
+      return;
+    }
+    case "rejected": {
+      const at = deps.clock.now();
+      out.event(id, "smtp-rejected", at, { response: outcome.response, attempts });
+      out.event(id, "routed-to-post", at, { reason: "email-rejected" });
+      out.finished.push(id);
+      out.audit(letter, at, "letter.rejected-by-relay", { attempts });
+      return;
+    }
+  }
 }
 
 /**
  * The letter's bytes: sealed and stored the first time, read back every later time, so a retry or a
  * re-run after a crash sends exactly the same bytes with the same Message-ID (principle 4). Its attached
- * files are sealed into it from the blob store, so they count in its size (C-13).
+ * files are sealed into it from the blob store, so they count in its size (C-13). A new seal is written
+ * with the batch's first transaction, before any hand-off.
  */
 async function sealOnce(
   deps: DispatchDeps,
-  letter: LetterRow,
-  office: { nameEn: string; nameFr: string; genericMailbox: string },
-  attachments: readonly AttachmentRow[],
-) {
-  const existing = await findSealed(deps.db, letter.id);
+  { letter, office, attachments }: Claimed,
+  existing: typeof sealedMessages.$inferSelect | undefined,
+  out: Outcomes,
+  now: Date,
+): Promise<Sealed> {
   if (existing) {
     const bytes = await deps.blobs.get(existing.sha256);
     if (!bytes) throw new Error("sealed message missing from the blob store");
@@ -217,7 +323,7 @@ async function sealOnce(
       return { filename: a.filename, contentType: a.contentType, content };
     }),
   );
-  const now = deps.clock.now();
+  const dkim = await deps.dkimKeyFor(domain);
   const sealed = await sealMessage({
     correspondenceId: letter.id,
     from: {
@@ -235,43 +341,31 @@ async function sealOnce(
     attachments: files,
     language: letter.language,
     messageIdDomain: domain,
-    dkim: await deps.dkimKeyFor(domain),
+    dkim,
     date: now,
   });
-  // Stored durably before the hand-off; the row says which bytes are this letter's, for good.
+  // Stored durably before the row that says which bytes are this letter's, for good.
   await deps.blobs.put(sealed.bytes);
-  await deps.db.transaction(async (tx) => {
-    await tx.insert(sealedMessages).values({
-      correspondenceId: letter.id,
-      sha256: sealed.sha256,
-      size: sealed.size,
-      messageId: sealed.messageId,
-      envelopeFrom: sealed.envelope.from,
-      envelopeTo: sealed.envelope.to,
-      dkim: sealed.dkim,
-      sealedAt: now,
-    });
-    await event(tx, letter.id, "sealed", now, {
-      sha256: sealed.sha256,
-      size: sealed.size,
-      messageId: sealed.messageId,
-    });
+  out.sealed.push({
+    correspondenceId: letter.id,
+    sha256: sealed.sha256,
+    size: sealed.size,
+    messageId: sealed.messageId,
+    envelopeFrom: sealed.envelope.from,
+    envelopeTo: sealed.envelope.to,
+    dkim: sealed.dkim,
+    sealedAt: now,
+  });
+  out.event(letter.id, "sealed", now, {
+    sha256: sealed.sha256,
+    size: sealed.size,
+    messageId: sealed.messageId,
+    envelopeTo: sealed.envelope.to,
+    dkim: sealed.dkim,
   });
   return { bytes: sealed.bytes, envelope: sealed.envelope, messageId: sealed.messageId };
 }
 
-async function audit(
-  tx: Executor,
-  letter: LetterRow,
-  at: Date,
-  action: string,
-  details: Record<string, unknown>,
-) {
-  await recordAudit(tx, dispatcher, at, {
-    action,
-    subjectType: "correspondence",
-    subjectId: letter.id,
-    officeCode: letter.officeCode,
-    details,
-  });
+function sha256Hex(text: string): string {
+  return crypto.createHash("sha256").update(text, "utf8").digest("hex");
 }

@@ -226,6 +226,37 @@ export async function findSealed(db: Executor, id: string) {
 }
 
 /** The files a letter carries, in the order they were attached (and are sealed in). */
+export async function lettersByIds(db: Executor, ids: readonly string[]): Promise<LetterRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(correspondence)
+    .where(inArray(correspondence.id, [...ids]));
+}
+
+export async function sealedOfLetters(db: Executor, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(sealedMessages)
+    .where(inArray(sealedMessages.correspondenceId, [...ids]));
+}
+
+export async function attachmentsOfLetters(
+  db: Executor,
+  ids: readonly string[],
+): Promise<Map<string, AttachmentRow[]>> {
+  const byLetter = new Map<string, AttachmentRow[]>(ids.map((id) => [id, []]));
+  if (ids.length === 0) return byLetter;
+  const rows = await db
+    .select()
+    .from(correspondenceAttachments)
+    .where(inArray(correspondenceAttachments.correspondenceId, [...ids]))
+    .orderBy(asc(correspondenceAttachments.correspondenceId), asc(correspondenceAttachments.position));
+  for (const r of rows) byLetter.get(r.correspondenceId)?.push(r);
+  return byLetter;
+}
+
 export async function attachmentsOf(db: Executor, id: string): Promise<AttachmentRow[]> {
   return db
     .select()
@@ -252,22 +283,19 @@ export async function claimDueLetters(
   now: Date,
   limit: number,
   leaseMs: number,
-): Promise<string[]> {
-  return db.transaction(async (tx) => {
-    const due = await tx
-      .select({ id: outbox.correspondenceId })
-      .from(outbox)
-      .where(lte(outbox.nextAttemptAt, now))
-      .orderBy(asc(outbox.nextAttemptAt))
-      .limit(limit)
-      .for("update", { skipLocked: true });
-    if (due.length === 0) return [];
-    const ids = due.map((d) => d.id);
-    const leasedUntil = new Date(now.getTime() + leaseMs);
-    await tx
-      .update(outbox)
-      .set({ nextAttemptAt: leasedUntil, leasedUntil, attempts: sql`${outbox.attempts} + 1` })
-      .where(inArray(outbox.correspondenceId, ids));
-    return ids;
-  });
+): Promise<{ id: string; attempts: number }[]> {
+  // One statement: the due rows are locked (skipping those another dispatcher holds) and leased at once.
+  const due = db
+    .select({ id: outbox.correspondenceId })
+    .from(outbox)
+    .where(lte(outbox.nextAttemptAt, now))
+    .orderBy(asc(outbox.nextAttemptAt))
+    .limit(limit)
+    .for("update", { skipLocked: true });
+  const leasedUntil = new Date(now.getTime() + leaseMs);
+  return db
+    .update(outbox)
+    .set({ nextAttemptAt: leasedUntil, leasedUntil, attempts: sql`${outbox.attempts} + 1` })
+    .where(inArray(outbox.correspondenceId, due))
+    .returning({ id: outbox.correspondenceId, attempts: outbox.attempts });
 }

@@ -4,7 +4,6 @@ import type { Clock } from "../clock.ts";
 import type { Executor } from "../db/client.ts";
 import {
   applicationStatuses,
-  contactPoints,
   contactSources,
   languages,
   parties,

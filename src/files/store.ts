@@ -44,24 +44,35 @@ export async function loadFileParties(
   db: Executor,
   applicationId: ApplicationId,
 ): Promise<FileParties | undefined> {
+  return (await loadPartiesOfFiles(db, [applicationId])).get(applicationId);
+}
+
+/** The parties of several files in three queries, whatever their number (the dispatcher's batches). */
+export async function loadPartiesOfFiles(
+  db: Executor,
+  applicationIds: readonly ApplicationId[],
+): Promise<Map<ApplicationId, FileParties>> {
+  const out = new Map<ApplicationId, FileParties>();
+  if (applicationIds.length === 0) return out;
+  const appIds = [...new Set(applicationIds)];
   const partyRows = await db
     .select()
     .from(parties)
-    .where(eq(parties.applicationId, applicationId))
+    .where(inArray(parties.applicationId, appIds))
     .orderBy(asc(parties.createdAt));
-  const applicant = partyRows.find((p) => p.role === "applicant");
-  if (!applicant) return undefined;
   const ids = partyRows.map((p) => p.id);
   const [points, reps] = await Promise.all([
-    db
-      .select()
-      .from(contactPoints)
-      .where(inArray(contactPoints.partyId, ids))
-      .orderBy(asc(contactPoints.seq)),
+    ids.length === 0
+      ? []
+      : db
+          .select()
+          .from(contactPoints)
+          .where(inArray(contactPoints.partyId, ids))
+          .orderBy(asc(contactPoints.seq)),
     db
       .select()
       .from(representations)
-      .where(eq(representations.applicationId, applicationId))
+      .where(inArray(representations.applicationId, appIds))
       .orderBy(asc(representations.seq)),
   ]);
   const toParty = (p: (typeof partyRows)[number]): Party => ({
@@ -70,28 +81,39 @@ export async function loadFileParties(
     name: p.name,
     preferredLanguage: p.preferredLanguage,
   });
-  return {
-    applicant: toParty(applicant),
-    representatives: partyRows.filter((p) => p.role === "representative").map(toParty),
-    contactPoints: points.map(
-      (c): ContactPoint => ({
-        seq: c.seq,
-        partyId: c.partyId as PartyId,
-        kind: c.kind,
-        value: c.value,
-        source: c.source,
-        providedAt: c.providedAt,
-      }),
-    ),
-    representations: reps.map(
-      (r): RepresentationEvent => ({
-        seq: r.seq,
-        representativeId: r.representativeId as PartyId,
-        kind: r.kind,
-        effectiveAt: r.effectiveAt,
-      }),
-    ),
-  };
+  for (const applicationId of appIds) {
+    const own = partyRows.filter((p) => p.applicationId === applicationId);
+    const applicant = own.find((p) => p.role === "applicant");
+    if (!applicant) continue;
+    const partyIds = new Set(own.map((p) => p.id));
+    out.set(applicationId, {
+      applicant: toParty(applicant),
+      representatives: own.filter((p) => p.role === "representative").map(toParty),
+      contactPoints: points
+        .filter((c) => partyIds.has(c.partyId))
+        .map(
+          (c): ContactPoint => ({
+            seq: c.seq,
+            partyId: c.partyId as PartyId,
+            kind: c.kind,
+            value: c.value,
+            source: c.source,
+            providedAt: c.providedAt,
+          }),
+        ),
+      representations: reps
+        .filter((r) => r.applicationId === applicationId)
+        .map(
+          (r): RepresentationEvent => ({
+            seq: r.seq,
+            representativeId: r.representativeId as PartyId,
+            kind: r.kind,
+            effectiveAt: r.effectiveAt,
+          }),
+        ),
+    });
+  }
+  return out;
 }
 
 /** "What was the latest address of this kind this party had given us at instant T?" (SPEC section 2). */
@@ -193,7 +215,9 @@ export async function listOffices(db: Executor) {
   return db.select().from(offices).orderBy(asc(offices.code));
 }
 
-export async function findOffice(db: Executor, code: string) {
+export type Office = typeof offices.$inferSelect;
+
+export async function findOffice(db: Executor, code: string): Promise<Office | undefined> {
   const [row] = await db.select().from(offices).where(eq(offices.code, code)).limit(1);
   return row;
 }
