@@ -22,6 +22,12 @@ const EnvSchema = z.object({
     .default("liaison"),
   // C-13: a sealed message above this size is not emailed; it goes by post.
   OUTBOUND_LIMIT_MB: z.coerce.number().positive().default(10),
+  // B-2: how often the worker signs a tree head (when the ledger grew), in seconds.
+  LEDGER_SIGN_EVERY_SECONDS: z.coerce.number().int().positive().default(300),
+  // B-8: an RFC 3161 time-stamping authority that countersigns each tree head; unset: none.
+  LEDGER_TSA_URL: z.string().url().optional(),
+  // B-6: how long after sending with no bounce matched the ledger closes a letter's bounce window.
+  BOUNCE_WINDOW_HOURS: z.coerce.number().positive().default(72),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Development tools (/dev: clock, identity provider) are on only when no external identity provider is set.
   DEV_TOOLS: z.enum(["auto", "on", "off"]).default("auto"),
@@ -41,6 +47,7 @@ export type Config = {
   smtpUrl: string | undefined;
   dkimSelector: string;
   outboundLimitBytes: number;
+  ledger: { signEveryMs: number; timestampAuthorityUrl: string | undefined; bounceWindowMs: number };
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   devTools: boolean;
 };
@@ -78,6 +85,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     dkimSelector: e.DKIM_SELECTOR,
     outboundLimitBytes: Math.round(e.OUTBOUND_LIMIT_MB * 1024 * 1024),
+    ledger: {
+      signEveryMs: e.LEDGER_SIGN_EVERY_SECONDS * 1000,
+      timestampAuthorityUrl: e.LEDGER_TSA_URL,
+      bounceWindowMs: e.BOUNCE_WINDOW_HOURS * 3_600_000,
+    },
     logLevel: e.LOG_LEVEL,
     devTools: e.DEV_TOOLS === "on" || (e.DEV_TOOLS === "auto" && !oidc),
   };

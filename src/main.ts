@@ -8,6 +8,7 @@ import { readSetting } from "./db/settings.ts";
 import { loadDemoData } from "./demo/load.ts";
 import { demoStaff } from "./demo/staff.ts";
 import { AppError } from "./errors.ts";
+import { loadOrCreateLedgerKey } from "./evidence/ledger-key.ts";
 import { errorKey, translator } from "./i18n/index.ts";
 import { allJobs } from "./jobs/all.ts";
 import { startScheduler } from "./jobs/scheduler.ts";
@@ -134,7 +135,14 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === "start" || command === "worker") {
     const outbound = outboundServices(config, devSink);
-    const jobs = allJobs({ dispatch: outbound });
+    const jobs = allJobs({
+      dispatch: outbound,
+      ledger: {
+        key: await loadOrCreateLedgerKey(config.dataDir),
+        timestampAuthorityUrl: config.ledger.timestampAuthorityUrl,
+        signEveryMs: config.ledger.signEveryMs,
+      },
+    });
     const scheduler = startScheduler(jobs, { db: database.db, clock, logger });
     stops.push(async () => {
       await scheduler.stop();

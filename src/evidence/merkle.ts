@@ -137,7 +137,7 @@ export function consistencyPlan(oldSize: number, newSize: number): ProofPlan {
   let onLeftEdge = true;
   while (hi !== oldSize) {
     const k = split(hi - lo);
-    if (oldSize - lo < k) {
+    if (oldSize - lo <= k) {
       topDown.push(completeSubtrees(lo + k, hi));
       hi = lo + k;
     } else {

@@ -1,10 +1,12 @@
 import { purgeExpiredSessions } from "../auth/jobs.ts";
 import { deadlineSweep } from "../correspondence/deadlines.ts";
 import { type DispatchDeps, dispatchDue } from "../correspondence/dispatcher.ts";
+import { type LedgerSigner, sequenceLedger, signTreeHead } from "../evidence/ledger.ts";
 import type { Job } from "./scheduler.ts";
 
 export interface WorkerServices {
   dispatch: Omit<DispatchDeps, "db" | "clock" | "logger">;
+  ledger: Omit<LedgerSigner, "logger"> & { signEveryMs: number };
 }
 
 /** Sends the letters that are due: a pass every few seconds, until the outbox has nothing due. */
@@ -24,7 +26,39 @@ export function dispatchLetters(services: WorkerServices): Job {
   };
 }
 
+/** B-2: gives queued ledger entries their place in the tree, every second (one writer: a lock). */
+export const sequenceLedgerEntries: Job = {
+  name: "sequence-ledger",
+  everyMs: 1_000,
+  async run(ctx) {
+    let total = 0;
+    for (;;) {
+      const n = await sequenceLedger(ctx.db);
+      total += n;
+      if (n === 0) return { done: total };
+    }
+  },
+};
+
+/** B-2: signs a tree head when the ledger grew since the last one. */
+export function signTreeHeads(services: WorkerServices): Job {
+  return {
+    name: "sign-tree-head",
+    everyMs: services.ledger.signEveryMs,
+    async run(ctx) {
+      const signed = await signTreeHead(ctx.db, ctx.clock, { ...services.ledger, logger: ctx.logger });
+      return { done: signed?.created ? 1 : 0 };
+    },
+  };
+}
+
 /** Every periodic job `liaison worker` runs. A job not listed here never runs (a test checks each has a handler). */
 export function allJobs(services: WorkerServices): readonly Job[] {
-  return [purgeExpiredSessions, dispatchLetters(services), deadlineSweep];
+  return [
+    purgeExpiredSessions,
+    dispatchLetters(services),
+    deadlineSweep,
+    sequenceLedgerEntries,
+    signTreeHeads(services),
+  ];
 }

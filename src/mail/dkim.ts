@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
-import { promises as fs } from "node:fs";
 import path from "node:path";
+import { loadOrCreatePrivateKey } from "../key-file.ts";
 
 // The office's DKIM key. Every sealed message is signed with it (C-10: the signature is part of the kept
 // bytes), and the public record is captured beside each message (B-8) so a proof package still verifies
@@ -66,36 +66,15 @@ export async function loadOrCreateDkimKey(
   if (!domainPattern.test(domain))
     throw new DkimKeyError(`DKIM domain "${opts.domain}" is not a domain name`);
 
-  const dir = path.join(dataDir, "dkim");
-  const file = path.join(dir, `${selector}.${domain}.pem`);
-  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  const file = path.join(dataDir, "dkim", `${selector}.${domain}.pem`);
 
-  const existing = await readKeyFile(file);
-  const pem = existing ?? (await createKeyFile(dir, file));
+  const pem = await loadOrCreatePrivateKey(file, generateRsaKey, (m) => new DkimKeyError(`DKIM ${m}`));
   return { selector, domain, privateKeyPem: pem, publicKeyDnsRecord: publicRecordOf(pem, file) };
 }
 
-async function readKeyFile(file: string): Promise<string | undefined> {
-  let stat: Awaited<ReturnType<typeof fs.stat>>;
-  try {
-    stat = await fs.stat(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
-  // A private key others can read is a key someone may already have copied: refuse rather than sign
-  // evidence with it, the way ssh refuses a world-readable identity file. POSIX modes only.
-  if (process.platform !== "win32" && (stat.mode & 0o077) !== 0) {
-    throw new DkimKeyError(
-      `DKIM key ${file} is readable by others (mode ${(stat.mode & 0o777).toString(8)}); run chmod 600 on it`,
-    );
-  }
-  return fs.readFile(file, "utf8");
-}
-
-async function createKeyFile(dir: string, file: string): Promise<string> {
-  // Generated off the event loop: a 2048-bit key takes long enough to stall a web process.
-  const pem = await new Promise<string>((resolve, reject) =>
+// Generated off the event loop: a 2048-bit key takes long enough to stall a web process.
+function generateRsaKey(): Promise<string> {
+  return new Promise<string>((resolve, reject) =>
     crypto.generateKeyPair(
       "rsa",
       {
@@ -106,32 +85,6 @@ async function createKeyFile(dir: string, file: string): Promise<string> {
       (err, _publicKey, privateKey) => (err ? reject(err) : resolve(privateKey)),
     ),
   );
-  const tmp = path.join(
-    dir,
-    `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(6).toString("hex")}`,
-  );
-  const handle = await fs.open(tmp, "wx", 0o600);
-  try {
-    await handle.writeFile(pem, "utf8");
-    // The umask can only remove bits, but an explicit chmod leaves no doubt about what is on disk.
-    await handle.chmod(0o600);
-    // Mail signed with this key may leave before the next crash; the key must survive that crash too.
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await fs.link(tmp, file);
-    return pem;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-    // Another process created the key between our read and our link: use theirs.
-    const theirs = await readKeyFile(file);
-    if (theirs === undefined) throw err;
-    return theirs;
-  } finally {
-    await fs.unlink(tmp);
-  }
 }
 
 function publicRecordOf(pem: string, file: string): string {

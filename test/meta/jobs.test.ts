@@ -8,6 +8,7 @@ import { FixedClock } from "../../src/clock.ts";
 import { readConfig } from "../../src/config.ts";
 import { auditEvents, sessions } from "../../src/db/schema/audit.ts";
 import { staff } from "../../src/db/schema/offices.ts";
+import { loadOrCreateLedgerKey } from "../../src/evidence/ledger-key.ts";
 import { allJobs } from "../../src/jobs/all.ts";
 import type { Job } from "../../src/jobs/scheduler.ts";
 import { createLogger } from "../../src/logger.ts";
@@ -24,7 +25,14 @@ beforeAll(async () => {
   database = await openTestDatabase({ migrate: true });
   sink = await startDevSink({ dataDir, clock: new FixedClock("2026-03-01T12:00:00Z") });
   outbound = outboundServices({ ...readConfig({}), dataDir }, sink);
-  jobs = allJobs({ dispatch: outbound });
+  jobs = allJobs({
+    dispatch: outbound,
+    ledger: {
+      key: await loadOrCreateLedgerKey(dataDir),
+      timestampAuthorityUrl: undefined,
+      signEveryMs: 60_000,
+    },
+  });
 });
 afterAll(async () => {
   outbound?.close();

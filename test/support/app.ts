@@ -58,6 +58,7 @@ export async function startTestApp(opts: { oidc?: Config["oidc"] } = {}): Promis
     smtpUrl: undefined,
     dkimSelector: "liaison",
     outboundLimitBytes: 10 * 1024 * 1024,
+    ledger: { signEveryMs: 300_000, timestampAuthorityUrl: undefined, bounceWindowMs: 72 * 3_600_000 },
     logLevel: "info",
     devTools: !opts.oidc,
   };
