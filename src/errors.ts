@@ -50,6 +50,8 @@ export const errorCatalogue = {
   LETTER_NOT_IN_STATE: 409,
   /** A dispatcher is handing this letter to SMTP right now: it cannot be cancelled any more. */
   LETTER_IN_FLIGHT: 409,
+  /** B-1: a proof package of a letter none of whose events is on the ledger yet (a draft). */
+  PROOF_NOT_ON_LEDGER: 409,
   /** C-9: a template's subject or body left empty in one official language. */
   TEMPLATE_LANGUAGE_MISSING: 400,
   /** A template subject with a line break: a subject is one header line. */

@@ -8,6 +8,13 @@ import { readSetting } from "./db/settings.ts";
 import { loadDemoData } from "./demo/load.ts";
 import { demoStaff } from "./demo/staff.ts";
 import { AppError } from "./errors.ts";
+import {
+  ledgerCommand,
+  ledgerHelp,
+  proofExportCommand,
+  proofHelp,
+  proofVerifyCommand,
+} from "./evidence/cli.ts";
 import { loadOrCreateLedgerKey } from "./evidence/ledger-key.ts";
 import { errorKey, translator } from "./i18n/index.ts";
 import { allJobs } from "./jobs/all.ts";
@@ -28,6 +35,8 @@ Commands:
   migrate   apply database migrations and exit
   demo      load the demo data into an empty database and exit
   letters   list letters (letters list [--file N] [--state S] [--json])
+  ledger    the tamper-evident ledger: key, sign, verify
+  proof     proof packages: export one letter's, verify one offline
 
 Run "liaison <command> --help" for a command's options.
 Configuration comes from the environment: HOST, PORT, DATA_DIR, DATABASE_URL, OIDC_ISSUER,
@@ -52,6 +61,8 @@ Applies the SQL migrations to the database (PGlite in DATA_DIR, or PostgreSQL at
 Lists the letters, oldest id first. With --json, one JSON object per line: id, file, office, type,
 state, channel, recipient, createdAt, sentAt, deadline. STATE is one of: draft, generated, sent,
 bounced, delivered-by-post, cancelled.`,
+  ledger: ledgerHelp,
+  proof: proofHelp,
   demo: `Usage: liaison demo
 
 Loads the demo offices, staff and about 200 applications, if the database has no office yet.`,
@@ -66,6 +77,9 @@ async function main(argv: string[]): Promise<number> {
       json: { type: "boolean" },
       file: { type: "string" },
       state: { type: "string" },
+      out: { type: "string" },
+      key: { type: "string" },
+      lang: { type: "string" },
     },
     strict: false,
   });
@@ -78,6 +92,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(help[command]);
     return 0;
   }
+  // Offline by design (B-3): no configuration, no database.
+  if (command === "proof" && positionals[1] === "verify") return proofVerifyCommand(positionals, values);
   let config: Config;
   try {
     config = readConfig();
@@ -106,6 +122,14 @@ async function main(argv: string[]): Promise<number> {
   const { clock, devClock } = await clockFor(config, database);
   if (command === "letters") {
     const code = await printLetters(database, positionals[1], values);
+    await database.close();
+    return code;
+  }
+  if (command === "ledger" || command === "proof") {
+    const code =
+      command === "ledger"
+        ? await ledgerCommand(database, config, clock, positionals, values)
+        : await proofExportCommand(database, config, clock, positionals, values);
     await database.close();
     return code;
   }
@@ -141,6 +165,7 @@ async function main(argv: string[]): Promise<number> {
         key: await loadOrCreateLedgerKey(config.dataDir),
         timestampAuthorityUrl: config.ledger.timestampAuthorityUrl,
         signEveryMs: config.ledger.signEveryMs,
+        bounceWindowMs: config.ledger.bounceWindowMs,
       },
     });
     const scheduler = startScheduler(jobs, { db: database.db, clock, logger });

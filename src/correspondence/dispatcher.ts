@@ -1,4 +1,3 @@
-import crypto from "node:crypto";
 import { eq, inArray } from "drizzle-orm";
 import type { Logger } from "pino";
 import { type Actor, type AuditEntry, recordAudits } from "../audit/record.ts";
@@ -12,6 +11,7 @@ import { findOffice, loadPartiesOfFiles, type Office } from "../files/store.ts";
 import type { DkimKey } from "../mail/dkim.ts";
 import { sealMessage } from "../mail/seal.ts";
 import type { MailTransport, SmtpOutcome } from "../mail/transport.ts";
+import { noteSha256 } from "./letter-content.ts";
 import { sentNote } from "./notes.ts";
 import { checkRecipient, chooseChannel } from "./rules.ts";
 import {
@@ -262,7 +262,7 @@ function recordOutcome(
       });
       out.event(id, "note-written", outcome.at, {
         kind: "letter-sent",
-        textSha256: sha256Hex(`${note.en}\n${note.fr}`),
+        textSha256: noteSha256(note),
       });
       out.finished.push(id);
       out.audit(letter, outcome.at, "letter.sent", { attempts });
@@ -364,8 +364,4 @@ async function sealOnce(
     dkim: sealed.dkim,
   });
   return { bytes: sealed.bytes, envelope: sealed.envelope, messageId: sealed.messageId };
-}
-
-function sha256Hex(text: string): string {
-  return crypto.createHash("sha256").update(text, "utf8").digest("hex");
 }

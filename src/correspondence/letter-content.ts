@@ -33,3 +33,8 @@ export function letterContent(letter: LetterRow, attachments: readonly Attachmen
 export function contentSha256(content: CanonicalValue): string {
   return crypto.createHash("sha256").update(canonicalJson(content), "utf8").digest("hex");
 }
+
+/** The readable note (C-11) as the ledger fixes it: SHA-256 of the English, a line feed, the French. */
+export function noteSha256(note: { en: string; fr: string }): string {
+  return crypto.createHash("sha256").update(`${note.en}\n${note.fr}`, "utf8").digest("hex");
+}

@@ -8,6 +8,7 @@ import { contactPointAt } from "../files/rules.ts";
 import type { Deps, StaffContext } from "../files/service.ts";
 import { findApplicationById, findOffice, loadFileParties } from "../files/store.ts";
 import { instantToWallTime, wallTimeToInstant } from "../time-zones.ts";
+import { noteSha256 } from "./letter-content.ts";
 import { sentNote } from "./notes.ts";
 import { renderPostalLetter } from "./postal-letter.ts";
 import { openLetter } from "./service.ts";
@@ -139,7 +140,10 @@ export async function markPosted(deps: Deps, staff: StaffContext, id: string, fo
       textFr: note.fr,
       at: sentAt,
     });
-    await appendLetterEvent(tx, id, "note-written", now, actor, { kind: "letter-sent" });
+    await appendLetterEvent(tx, id, "note-written", now, actor, {
+      kind: "letter-sent",
+      textSha256: noteSha256(note),
+    });
     await recordAudit(tx, actor, now, {
       action: "letter.posted",
       subjectType: "correspondence",

@@ -110,6 +110,20 @@ export async function inclusionProof(db: Executor, leafIndex: number, treeSize: 
   return foldPlan(plan, (ref) => stored(nodes, ref));
 }
 
+/** Inclusion proofs of several leaves in one tree, reading all the nodes they need in one query. */
+export async function inclusionProofs(
+  db: Executor,
+  leafIndexes: readonly number[],
+  treeSize: number,
+): Promise<Map<number, Hash[]>> {
+  const plans = new Map(leafIndexes.map((i) => [i, inclusionPlan(i, treeSize)]));
+  const nodes = await lookupNodes(
+    db,
+    [...plans.values()].flatMap((p) => p.flat()),
+  );
+  return new Map([...plans].map(([i, plan]) => [i, foldPlan(plan, (ref) => stored(nodes, ref))]));
+}
+
 /** RFC 9162 2.1.4: proof that the tree of `oldSize` is a prefix of the tree of `newSize`. */
 export async function consistencyProof(db: Executor, oldSize: number, newSize: number): Promise<Hash[]> {
   const plan = consistencyPlan(oldSize, newSize);

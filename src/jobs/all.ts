@@ -1,4 +1,5 @@
 import { purgeExpiredSessions } from "../auth/jobs.ts";
+import { bounceWindowSweep } from "../correspondence/bounce-window.ts";
 import { deadlineSweep } from "../correspondence/deadlines.ts";
 import { type DispatchDeps, dispatchDue } from "../correspondence/dispatcher.ts";
 import { type LedgerSigner, sequenceLedger, signTreeHead } from "../evidence/ledger.ts";
@@ -6,7 +7,7 @@ import type { Job } from "./scheduler.ts";
 
 export interface WorkerServices {
   dispatch: Omit<DispatchDeps, "db" | "clock" | "logger">;
-  ledger: Omit<LedgerSigner, "logger"> & { signEveryMs: number };
+  ledger: Omit<LedgerSigner, "logger"> & { signEveryMs: number; bounceWindowMs: number };
 }
 
 /** Sends the letters that are due: a pass every few seconds, until the outbox has nothing due. */
@@ -60,5 +61,6 @@ export function allJobs(services: WorkerServices): readonly Job[] {
     deadlineSweep,
     sequenceLedgerEntries,
     signTreeHeads(services),
+    bounceWindowSweep(services.ledger.bounceWindowMs),
   ];
 }

@@ -20,12 +20,14 @@ import type { Config } from "../config.ts";
 import type { Database } from "../db/client.ts";
 import { sharedSecret } from "../db/settings.ts";
 import { AppError, type ErrorCode } from "../errors.ts";
+import { loadOrCreateLedgerKey } from "../evidence/ledger-key.ts";
 import { type Lang, translator } from "../i18n/index.ts";
 import type { DevSink } from "../mail/dev-sink.ts";
 import { pageContext, safeNext, sendPage } from "./context.ts";
 import { createMetrics } from "./metrics.ts";
 import { registerAdministrationRoutes } from "./routes/agent/administration.tsx";
 import { registerAgentRoutes } from "./routes/agent/index.tsx";
+import { registerLedgerRoutes } from "./routes/agent/ledger.tsx";
 import { registerPostRoutes } from "./routes/agent/post.tsx";
 import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerDevRoutes } from "./routes/dev/index.tsx";
@@ -168,6 +170,11 @@ export async function buildApp(
   registerAuthRoutes(app, { ...deps, urls });
   registerAgentRoutes(app, deps);
   registerPostRoutes(app, deps);
+  registerLedgerRoutes(app, deps, {
+    key: await loadOrCreateLedgerKey(config.dataDir),
+    timestampAuthorityUrl: config.ledger.timestampAuthorityUrl,
+    logger: deps.logger,
+  });
   registerAdministrationRoutes(app, deps);
   if (config.devTools) await registerDevRoutes(app, { ...deps, urls });
   app.get("/", async (_req, reply) => reply.redirect("/agent"));

@@ -31,6 +31,7 @@ beforeAll(async () => {
       key: await loadOrCreateLedgerKey(dataDir),
       timestampAuthorityUrl: undefined,
       signEveryMs: 60_000,
+      bounceWindowMs: 3_600_000,
     },
   });
 });

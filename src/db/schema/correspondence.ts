@@ -112,6 +112,8 @@ export const correspondenceEventKinds = [
   "deadline-passed",
   "response-recorded",
   "extension-recorded",
+  // B-6: the waiting period after sending passed with no report matched
+  "no-bounce-window-closed",
 ] as const;
 export type CorrespondenceEventKind = (typeof correspondenceEventKinds)[number];
 

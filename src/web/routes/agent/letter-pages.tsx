@@ -676,6 +676,27 @@ export function LetterPage(props: {
       ) : (
         <p>{t("letter.notSealed")}</p>
       )}
+
+      <h2>{t("proof.title")}</h2>
+      {state === "draft" ? (
+        <p>{t("proof.notYet")}</p>
+      ) : (
+        <>
+          <p>{t("proof.intro")}</p>
+          <form method="get" action={`${base}/proof`}>
+            <label for="proof-lang">{t("proof.language")}</label>{" "}
+            <select id="proof-lang" name="lang">
+              <option value="en" selected={ctx.lang === "en"}>
+                {t("lang.en")}
+              </option>
+              <option value="fr" selected={ctx.lang === "fr"}>
+                {t("lang.fr")}
+              </option>
+            </select>{" "}
+            <button type="submit">{t("proof.export")}</button>
+          </form>
+        </>
+      )}
     </Layout>
   );
 }
@@ -770,6 +791,8 @@ function eventDetails(t: Translate, lang: Lang, e: LetterEvent): string {
       return t("letter.detail.extension", { deadline: date(d.newDeadline) });
     case "deadline-passed":
       return t("letter.detail.deadlinePassed", { deadline: date(d.deadline) });
+    case "no-bounce-window-closed":
+      return t("letter.detail.windowClosed", { hours: detailText(d.windowHours) });
     case "note-written":
     case "bounced":
     case "delivered-by-post":
