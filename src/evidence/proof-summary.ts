@@ -660,7 +660,8 @@ const fr: Wording = {
       "que la signature Ed25519 de la tête d’arbre est valide avec la clé publiée par l’organisme, à l’adresse /.well-known/liaison-ledger-key de son site Web;",
       "que les constats de ce résumé découlent de ces événements.",
     ],
-    howToEnd: "Si une vérification échoue, la commande indique laquelle, et il ne faut pas se fier au paquet.",
+    howToEnd:
+      "Si une vérification échoue, la commande indique laquelle, et il ne faut pas se fier au paquet.",
   },
   page: (n, of) => `Page ${n} de ${of}`,
 };
@@ -822,9 +823,7 @@ function buildBlocks(manifest: Manifest, lang: Lang): Block[] {
     hasDeadline: f.deadline !== null,
     bounceAt: bounce ? when(bounce.at) : null,
     uncertain: uncertain ? { action: uncertain.action ?? "", at: when(uncertain.at) } : null,
-    rejection: rejection
-      ? { at: when(rejection.at), response: str(rejection.details.response) ?? "" }
-      : null,
+    rejection: rejection ? { at: when(rejection.at), response: str(rejection.details.response) ?? "" } : null,
     postedAt: f.postedAt ? when(f.postedAt) : null,
   };
   blocks.push({
@@ -909,9 +908,7 @@ function buildBlocks(manifest: Manifest, lang: Lang): Block[] {
     const later = new Set(f.laterAddresses.map((a) => `${a.contactPoint}|${a.recordedAt}`));
     // "Used": the fact the letter went to; the latest at sending if it is that address, else any with its value.
     const usedFact =
-      f.latestAddressAtSend && f.latestAddressAtSend.value === f.addressUsed
-        ? f.latestAddressAtSend
-        : null;
+      f.latestAddressAtSend && f.latestAddressAtSend.value === f.addressUsed ? f.latestAddressAtSend : null;
     const cols = w.history.columns;
     blocks.push({
       kind: "table",
@@ -968,7 +965,8 @@ function buildBlocks(manifest: Manifest, lang: Lang): Block[] {
   }
   if (f.bounceWindowClosedAt)
     blocks.push({ kind: "paragraph", text: w.reports.windowClosed(when(f.bounceWindowClosedAt)) });
-  else if (f.accepted && f.reports.length === 0) blocks.push({ kind: "paragraph", text: w.reports.windowOpen });
+  else if (f.accepted && f.reports.length === 0)
+    blocks.push({ kind: "paragraph", text: w.reports.windowOpen });
 
   // 7. Timeline.
   blocks.push({ kind: "heading", text: w.timeline.heading });
@@ -1032,7 +1030,7 @@ const MARGIN = { top: 0.75 * INCH, left: 0.75 * INCH, right: 0.75 * INCH, bottom
 const CONTENT_WIDTH = PAGE.width - MARGIN.left - MARGIN.right;
 const CONTENT_BOTTOM = PAGE.height - MARGIN.bottom;
 const FOOTER_Y = PAGE.height - 0.6 * INCH;
-const LABEL_WIDTH = 2.1 * INCH;
+const LABEL_WIDTH = 2.6 * INCH;
 const GUTTER = 8;
 const BOX_PADDING = 8;
 const BULLET_INDENT = 12;
@@ -1140,7 +1138,7 @@ export async function renderProofSummary(manifest: Manifest, lang: Lang): Promis
     }
   };
 
-  for (const block of blocks) {
+  for (const [index, block] of blocks.entries()) {
     switch (block.kind) {
       case "title": {
         lines(linesOf(block.text, STYLE.title, CONTENT_WIDTH), STYLE.title, MARGIN.left);
@@ -1152,9 +1150,11 @@ export async function renderProofSummary(manifest: Manifest, lang: Lang): Promis
         const style = block.kind === "heading" ? STYLE.heading : STYLE.subheading;
         y += block.kind === "heading" ? 14 : 6;
         const texts = linesOf(block.text, style, CONTENT_WIDTH);
-        // Keep a heading with at least three lines of what follows it.
+        // Keep a heading with at least three lines of what follows it, a subheading included.
         const h = use(style);
-        room(texts.length * h + 3 * use(STYLE.body) + 6);
+        const next = blocks[index + 1];
+        const then = next?.kind === "subheading" ? use(STYLE.subheading) + 8 : 0;
+        room(texts.length * h + then + 3 * use(STYLE.body) + 6);
         lines(texts, style, MARGIN.left);
         if (block.kind === "heading") {
           rule(MARGIN.left, MARGIN.left + CONTENT_WIDTH, y, GREY);
@@ -1236,36 +1236,66 @@ export async function renderProofSummary(manifest: Manifest, lang: Lang): Promis
         const h = use(STYLE.body);
         const inner = CONTENT_WIDTH - 2 * BOX_PADDING;
         const x = MARGIN.left + BOX_PADDING;
-        type Line = { text: string; style: Style; x: number; bullet: boolean };
+        // One entry per line; an empty one is the half line between two paragraphs.
+        type Line = { text: string; style: Style; x: number; bullet: boolean; height: number };
         const content: Line[] = linesOf(block.title, STYLE.label, inner).map((text) => ({
           text,
           style: STYLE.label,
           x,
           bullet: false,
+          height: h,
         }));
-        for (const p of block.paragraphs)
-          for (const text of linesOf(p, STYLE.body, inner)) content.push({ text, style: STYLE.body, x, bullet: false });
-        for (const b of block.bullets)
+        const gap = (): void => {
+          content.push({ text: "", style: STYLE.body, x, bullet: false, height: h / 2 });
+        };
+        for (const p of block.paragraphs) {
+          gap();
+          for (const text of linesOf(p, STYLE.body, inner))
+            content.push({ text, style: STYLE.body, x, bullet: false, height: h });
+        }
+        for (const b of block.bullets) {
+          gap();
           linesOf(b, STYLE.body, inner - BULLET_INDENT).forEach((text, i) => {
-            content.push({ text, style: STYLE.body, x: x + BULLET_INDENT, bullet: i === 0 });
+            content.push({ text, style: STYLE.body, x: x + BULLET_INDENT, bullet: i === 0, height: h });
           });
+        }
         y += 4;
         let i = 0;
         while (i < content.length) {
           // As many lines as fit on this page, in a frame of their own; at least three, else a new page.
-          let fit = Math.floor((CONTENT_BOTTOM - y - 2 * BOX_PADDING) / h);
-          if (fit < Math.min(3, content.length - i)) {
+          const fitting = (): Line[] => {
+            const part: Line[] = [];
+            let used = 2 * BOX_PADDING;
+            for (const line of content.slice(i)) {
+              if (y + used + line.height > CONTENT_BOTTOM) break;
+              part.push(line);
+              used += line.height;
+            }
+            return part;
+          };
+          let part = fitting();
+          if (part.length < Math.min(3, content.length - i)) {
             newPage();
-            fit = Math.floor((CONTENT_BOTTOM - y - 2 * BOX_PADDING) / h);
+            part = fitting();
           }
-          const part = content.slice(i, i + fit);
-          const height = part.length * h + 2 * BOX_PADDING;
-          doc.save().lineWidth(1.5).strokeColor(BLACK).rect(MARGIN.left, y, CONTENT_WIDTH, height).stroke().restore();
+          // A page never opens on a paragraph gap.
+          while (part.length > 0 && part[0]!.text === "" && i > 0 && y === MARGIN.top) {
+            part.shift();
+            i++;
+          }
+          const height = part.reduce((sum, line) => sum + line.height, 2 * BOX_PADDING);
+          doc
+            .save()
+            .lineWidth(1.5)
+            .strokeColor(BLACK)
+            .rect(MARGIN.left, y, CONTENT_WIDTH, height)
+            .stroke()
+            .restore();
           let ly = y + BOX_PADDING;
           for (const line of part) {
             if (line.bullet) drawLine(t("•"), STYLE.body, x + 2, ly);
             drawLine(line.text, line.style, line.x, ly);
-            ly += h;
+            ly += line.height;
           }
           y += height;
           i += part.length;
