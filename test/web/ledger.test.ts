@@ -7,6 +7,8 @@ import { dispatchDue } from "../../src/correspondence/dispatcher.ts";
 import { createLetter, readComposeInput } from "../../src/correspondence/service.ts";
 import { demoShowcase } from "../../src/demo/load.ts";
 import { loadOrCreateLedgerKey } from "../../src/evidence/ledger-key.ts";
+import { verifyConsistency } from "../../src/evidence/merkle.ts";
+import { type SignedTreeHead, verifyTreeHeadSignature } from "../../src/evidence/tree-head.ts";
 import { verifyPackage } from "../../src/evidence/verify-package.ts";
 import { openFile, type StaffContext } from "../../src/files/service.ts";
 import { en } from "../../src/i18n/en.ts";
@@ -96,6 +98,56 @@ describe("ledger pages (B-2)", () => {
     await mtl.get("/lang/fr?next=/agent/ledger");
     const page = await mtl.get("/agent/ledger");
     expect(page.body).toContain(escaped(fr["ledger.title"]));
+  });
+});
+
+describe("what an outside witness reads (B-8)", () => {
+  it("B-8: the latest signed tree head, and consistency proofs between signed heads, are public and verify", async () => {
+    const mtl = await t.clientAs("agent.mtl");
+    await mtl.postForm("/agent/ledger/sign", {}, { formPage: "/agent/ledger" });
+    const first = (await (
+      await fetch(`${t.base}/.well-known/liaison-ledger/tree-head`)
+    ).json()) as SignedTreeHead;
+    const key = await loadOrCreateLedgerKey(t.dataDir);
+    expect(verifyTreeHeadSignature(first, key.publicKeyPem)).toBe(true);
+    // The ledger grows by a letter and is signed again.
+    const services = { db: t.database.db, clock: t.clock };
+    const number = demoShowcase.find((s) => s.scenario === "applicant-wrote-by-email")!.number;
+    const file = await openFile(services, agent, number);
+    await createLetter(
+      services,
+      agent,
+      number,
+      readComposeInput({
+        letterType: "general",
+        agentNote: "More.",
+        recipient: file.routing.channel === "email" ? file.routing.address : "",
+      }),
+      "send",
+    );
+    await mtl.postForm("/agent/ledger/sign", {}, { formPage: "/agent/ledger" });
+    const second = (await (
+      await fetch(`${t.base}/.well-known/liaison-ledger/tree-head`)
+    ).json()) as SignedTreeHead;
+    expect(second.treeSize).toBeGreaterThan(first.treeSize);
+    const res = await fetch(
+      `${t.base}/.well-known/liaison-ledger/consistency?from=${first.treeSize}&to=${second.treeSize}`,
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { proof: string[] };
+    expect(
+      verifyConsistency(
+        first.treeSize,
+        second.treeSize,
+        Buffer.from(first.rootHash, "hex"),
+        Buffer.from(second.rootHash, "hex"),
+        body.proof.map((h) => Buffer.from(h, "hex")),
+      ),
+    ).toBe(true);
+    expect((await fetch(`${t.base}/.well-known/liaison-ledger/consistency?from=abc&to=2`)).status).toBe(400);
+    expect(
+      (await fetch(`${t.base}/.well-known/liaison-ledger/consistency?from=1&to=${second.treeSize}`)).status,
+    ).toBe(404);
   });
 });
 

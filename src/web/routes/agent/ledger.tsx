@@ -7,8 +7,19 @@ import { openLetter } from "../../../correspondence/service.ts";
 import { ledgerTimestamps } from "../../../db/schema/evidence.ts";
 import { AppError } from "../../../errors.ts";
 import { fileBlobStore } from "../../../evidence/blob-store.ts";
-import { type LedgerSigner, signTreeHead } from "../../../evidence/ledger.ts";
-import { ledgerSize, listTreeHeads, queuedEntries } from "../../../evidence/ledger-store.ts";
+import {
+  consistencyProof,
+  type LedgerSigner,
+  signedTreeHeadOf,
+  signTreeHead,
+} from "../../../evidence/ledger.ts";
+import {
+  findTreeHead,
+  latestTreeHead,
+  ledgerSize,
+  listTreeHeads,
+  queuedEntries,
+} from "../../../evidence/ledger-store.ts";
 import {
   buildProofPackage,
   ProofExportError,
@@ -27,6 +38,10 @@ import { Layout, type PageContext } from "../../views/layout.tsx";
 type Heads = Awaited<ReturnType<typeof listTreeHeads>>;
 const SignedSchema = z.enum(["new", "same", "empty"]).optional().catch(undefined);
 const LangSchema = z.enum(["en", "fr"]).catch("en");
+const ConsistencySchema = z.object({
+  from: z.coerce.number().int().min(1),
+  to: z.coerce.number().int().min(1),
+});
 
 function LedgerPage(props: {
   ctx: PageContext;
@@ -125,6 +140,34 @@ export function registerLedgerRoutes(app: FastifyInstance, deps: AppDeps, signer
       .type("application/x-pem-file")
       .header("cache-control", "public, max-age=3600")
       .send(signer.key.publicKeyPem),
+  );
+
+  // B-8: what an outside witness needs to follow the ledger: the latest signed tree head, and the proof
+  // that any signed head extends an earlier one (RFC 9162 2.1.4). Nothing here names a person.
+  app.get("/.well-known/liaison-ledger/tree-head", async (_req, reply) => {
+    const head = await latestTreeHead(db);
+    if (!head) throw new AppError("NOT_FOUND");
+    return reply.header("cache-control", "no-store").send(signedTreeHeadOf(head));
+  });
+
+  app.get<{ Querystring: { from?: string; to?: string } }>(
+    "/.well-known/liaison-ledger/consistency",
+    async (req, reply) => {
+      const sizes = ConsistencySchema.safeParse(req.query);
+      if (!sizes.success || sizes.data.from > sizes.data.to) throw new AppError("INVALID_CHOICE");
+      const [older, newer] = await Promise.all([
+        findTreeHead(db, sizes.data.from),
+        findTreeHead(db, sizes.data.to),
+      ]);
+      // Only between heads the agency signed: a proof between arbitrary sizes would commit to nothing.
+      if (!older || !newer) throw new AppError("NOT_FOUND");
+      const proof = await consistencyProof(db, older.treeSize, newer.treeSize);
+      return reply.header("cache-control", "public, max-age=3600").send({
+        from: signedTreeHeadOf(older),
+        to: signedTreeHeadOf(newer),
+        proof: proof.map((h) => h.toString("hex")),
+      });
+    },
   );
 
   app.get<{ Querystring: { signed?: string } }>("/agent/ledger", async (req, reply) => {
