@@ -20,7 +20,9 @@ export type LedgerEventKind =
   | "no-bounce-window-closed"
   | "inbound-report"
   | "decision-made"
-  | "content-read";
+  | "content-read"
+  | "resent"
+  | "file-flagged";
 
 export const ledgerEventTypes: Record<LedgerEventKind, string> = {
   // The agency accepted the letter for sending: it is written, checked and scheduled.
@@ -44,4 +46,6 @@ export const ledgerEventTypes: Record<LedgerEventKind, string> = {
   "decision-made": "liaison.DecisionMade",
   // An authenticated recipient opened the document in the portal: the strongest evidence of receipt.
   "content-read": "ContentHandover",
+  resent: "liaison.ResentToUpdatedAddress",
+  "file-flagged": "liaison.FileFlagged",
 };

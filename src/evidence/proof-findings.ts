@@ -108,12 +108,14 @@ export function parseLeaf(data: string): LeafEvent {
   return parsed;
 }
 
-const str = (v: CanonicalValue | undefined): string | null => (typeof v === "string" ? v : null);
-const num = (v: CanonicalValue | undefined): number | null => (typeof v === "number" ? v : null);
-const obj = (v: CanonicalValue | undefined): { [key: string]: CanonicalValue } =>
+/** Loose values of an event's details, read as what they should be or nothing. */
+export const str = (v: CanonicalValue | undefined): string | null => (typeof v === "string" ? v : null);
+export const num = (v: CanonicalValue | undefined): number | null => (typeof v === "number" ? v : null);
+export const obj = (v: CanonicalValue | undefined): { [key: string]: CanonicalValue } =>
   typeof v === "object" && v !== null && !Array.isArray(v) ? (v as { [key: string]: CanonicalValue }) : {};
 
-function addressFact(e: LeafEvent): AddressFact {
+/** An address-provided leaf's facts. */
+export function addressFact(e: LeafEvent): AddressFact {
   return {
     contactPoint: num(e.details.contactPoint) ?? -1,
     kind: str(e.details.kind) ?? "",

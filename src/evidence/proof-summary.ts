@@ -1,20 +1,20 @@
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { create as createFont, type Font } from "fontkit";
-import PDFDocument from "pdfkit";
 import { formatInstantWithZone } from "../correspondence/notes.ts";
-import { breakLines, isWinAnsi } from "../correspondence/postal-letter.ts";
 import { en as enMessages, type MessageKey } from "../i18n/en.ts";
 import { dateTimeFormat, formatDate, type Lang, translator } from "../i18n/index.ts";
+import { BLACK, FOOTER_Y, forEachPage, GREY, INCH, openDocument, PAGE } from "../pdf/document.ts";
+import { chooseFonts, prepare, printable } from "../pdf/fonts.ts";
+import { lineSetter, type Style } from "../pdf/lines.ts";
 import type { CanonicalValue } from "./canonical.ts";
 import type { LedgerEventKind } from "./event-types.ts";
 import {
   type AddressFact,
+  addressFact,
   type Findings,
   type LeafEvent,
+  num,
   type ProofManifest,
   parseLeaf,
+  str,
   type WarningCode,
 } from "./proof-findings.ts";
 
@@ -28,127 +28,20 @@ import {
 // "delivered"; a letter by post was "handed to the postal service", with no claim about its arrival.
 // Instants are in the office's time zone, which is named.
 //
-// Layout follows postal-letter.ts: US Letter, standard fonts when every character is WinAnsi, else Noto
-// Sans embedded for the whole document; our own line breaking (breakLines, which also cuts a hash or an
-// address wider than its column) and our own pages. Deterministic: CreationDate = manifest.exportedAt.
+// Layout as postal-letter.ts, from the same parts (src/pdf/): US Letter, standard fonts when every character
+// is WinAnsi, else Noto Sans embedded for the whole document; our own line breaking (breakLines, which also
+// cuts a hash or an address wider than its column) and our own pages. Deterministic: CreationDate =
+// manifest.exportedAt.
 
 type Manifest = Omit<ProofManifest, "files">;
 type Dict = { [key: string]: CanonicalValue };
 
 // ---------------------------------------------------------------------------------------------------
-// Text preparation and fonts. Copied from postal-letter.ts, which does not export them (prepare,
-// loadFallbackFont, the ccmp switch); see the reasons there.
-
-const EQUIVALENTS: Readonly<Record<string, string>> = {
-  "\u202f": "\u00a0",
-  "\u2007": "\u00a0",
-  "\u2011": "-",
-  "\u2010": "-",
-  "\u2212": "-",
-  "\u2028": "\n",
-  "\u2029": "\n",
-  "\t": "    ",
-};
-
-function prepare(text: string): string {
-  let out = "";
-  for (const ch of text.normalize("NFC").replace(/\r\n?/g, "\n")) {
-    const mapped = EQUIVALENTS[ch];
-    if (mapped !== undefined) {
-      out += mapped;
-      continue;
-    }
-    const cp = ch.codePointAt(0)!;
-    if (ch === "\n") out += ch;
-    else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) continue;
-    else if (cp >= 0x2000 && cp <= 0x200a) out += " ";
-    else if ((cp >= 0x200b && cp <= 0x200f) || cp === 0x2060 || cp === 0xfeff) continue;
-    else out += ch;
-  }
-  return out;
-}
-
-interface FallbackFont {
-  regular: Buffer;
-  bold: Buffer;
-  font: Font;
-}
-
-let fallbackFont: Promise<FallbackFont> | undefined;
-
-function loadFallbackFont(): Promise<FallbackFont> {
-  fallbackFont ??= (async () => {
-    const packageMain = createRequire(import.meta.url).resolve("@embedpdf/fonts-latin");
-    const fontsDir = join(dirname(packageMain), "..", "fonts");
-    const [regular, bold] = await Promise.all([
-      readFile(join(fontsDir, "NotoSans-Regular.ttf")),
-      readFile(join(fontsDir, "NotoSans-Bold.ttf")),
-    ]);
-    const font = createFont(regular);
-    if (!("hasGlyphForCodePoint" in font)) throw new Error("NotoSans-Regular.ttf is a font collection");
-    return { regular, bold, font };
-  })().catch((e: unknown) => {
-    fallbackFont = undefined;
-    throw e;
-  });
-  return fallbackFont;
-}
-
-type TextOptions = PDFKit.Mixins.TextOptions;
-
-interface FontChoice {
-  regular: string | Buffer;
-  bold: string | Buffer;
-  covered: (codePoint: number) => boolean;
-  textOptions: TextOptions;
-}
-
-/** Noto Sans's ccmp would split "ị" and corrupt the ToUnicode map (postal-letter.ts explains). */
-const embeddedTextOptions: TextOptions = {
-  features: { ccmp: false } as unknown as TextOptions["features"],
-};
-
-async function chooseFonts(texts: readonly string[]): Promise<FontChoice> {
-  const beyond = new Set<number>();
-  for (const text of texts)
-    for (const ch of text) {
-      const cp = ch.codePointAt(0)!;
-      if (ch !== "\n" && !isWinAnsi(cp)) beyond.add(cp);
-    }
-  const standard: FontChoice = {
-    regular: "Helvetica",
-    bold: "Helvetica-Bold",
-    covered: isWinAnsi,
-    textOptions: {},
-  };
-  if (beyond.size === 0) return standard;
-  const noto = await loadFallbackFont();
-  const covered = (cp: number) => noto.font.hasGlyphForCodePoint(cp);
-  // Embedding Noto Sans is worth it only if it prints something Helvetica cannot.
-  if (![...beyond].some(covered)) return standard;
-  return { regular: noto.regular, bold: noto.bold, covered, textOptions: embeddedTextOptions };
-}
-
-// ---------------------------------------------------------------------------------------------------
 // Reading the manifest's loose values
 
-const str = (v: CanonicalValue | undefined): string | null => (typeof v === "string" ? v : null);
-const num = (v: CanonicalValue | undefined): number | null => (typeof v === "number" ? v : null);
 const dict = (v: CanonicalValue | undefined): Dict =>
   typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Dict) : {};
 const list = (v: CanonicalValue | undefined): readonly CanonicalValue[] => (Array.isArray(v) ? v : []);
-
-/** The address-provided leaf's facts (as proof-findings.ts reads them). */
-function addressFact(e: LeafEvent): AddressFact {
-  return {
-    contactPoint: num(e.details.contactPoint) ?? -1,
-    kind: str(e.details.kind) ?? "",
-    value: str(e.details.value) ?? "",
-    source: str(e.details.source) ?? "",
-    providedAt: str(e.details.providedAt) ?? "",
-    recordedAt: e.at,
-  };
-}
 
 const sameFact = (a: AddressFact | null, b: AddressFact): boolean =>
   a !== null && a.contactPoint === b.contactPoint && a.value === b.value && a.recordedAt === b.recordedAt;
@@ -453,6 +346,8 @@ const en: Wording = {
       "inbound-report": "Report received from a mail server",
       "decision-made": "Decision recorded",
       "content-read": "Opened by the authenticated recipient in the portal",
+      resent: "Re-sent to the address the party gave since, as a new letter",
+      "file-flagged": "File flagged: the party reports not receiving email",
     },
   },
   integrity: {
@@ -636,6 +531,8 @@ const fr: Wording = {
       "inbound-report": "Rapport reçu d’un serveur de courriel",
       "decision-made": "Décision consignée",
       "content-read": "Ouverte dans le portail par le destinataire authentifié",
+      resent: "Renvoyée, comme nouvelle lettre, à l’adresse fournie depuis par la partie",
+      "file-flagged": "Dossier signalé : la partie dit ne pas recevoir les courriels",
     },
   },
   integrity: {
@@ -1024,25 +921,15 @@ function buildBlocks(manifest: Manifest, lang: Lang): Block[] {
 // ---------------------------------------------------------------------------------------------------
 // Layout (points: 72 to the inch)
 
-const INCH = 72;
-const PAGE = { width: 8.5 * INCH, height: 11 * INCH };
 const MARGIN = { top: 0.75 * INCH, left: 0.75 * INCH, right: 0.75 * INCH, bottom: 1 * INCH };
 const CONTENT_WIDTH = PAGE.width - MARGIN.left - MARGIN.right;
 const CONTENT_BOTTOM = PAGE.height - MARGIN.bottom;
-const FOOTER_Y = PAGE.height - 0.6 * INCH;
 const LABEL_WIDTH = 2.6 * INCH;
 const GUTTER = 8;
 const BOX_PADDING = 8;
 const BULLET_INDENT = 12;
 const CELL_PADDING = 3;
-const BLACK = "#000000";
-const GREY = "#4d4d4d";
 const RULE = "#9a9a9a";
-
-interface Style {
-  font: "regular" | "bold";
-  size: number;
-}
 
 const STYLE = {
   title: { font: "bold", size: 18 },
@@ -1067,51 +954,27 @@ export async function renderProofSummary(manifest: Manifest, lang: Lang): Promis
   const footerLeft = `${w.title} · ${manifest.correspondence}`;
 
   const fonts = await chooseFonts([...textsOfBlocks(blocks), footerLeft].map(prepare));
-  // Every text goes through here: prepared, and what the chosen font cannot print becomes "?".
-  const t = (text: string): string => {
-    let out = "";
-    for (const ch of prepare(text)) out += ch === "\n" || fonts.covered(ch.codePointAt(0)!) ? ch : "?";
-    return out;
-  };
+  const t = (text: string): string => printable(fonts, text);
 
-  const doc = new PDFDocument({
-    size: "LETTER",
+  const { doc, bytes } = openDocument({
     margins: MARGIN,
-    bufferPages: true, // the footer needs the page count
     lang: w.locale,
-    displayTitle: true,
     info: {
       Title: t(`${w.title} · ${manifest.fileNumber}`),
       Author: t(lang === "fr" ? manifest.office.nameFr : manifest.office.nameEn),
       Subject: t(manifest.correspondence),
       Keywords: t(`${manifest.fileNumber} ${manifest.correspondence}`),
-      Creator: "Liaison",
-      CreationDate: exportedAt,
     },
+    creationDate: exportedAt,
+    fonts,
   });
-  const chunks: Buffer[] = [];
-  doc.on("data", (chunk: Uint8Array) => chunks.push(Buffer.from(chunk)));
-  const finished = new Promise<Buffer>((resolve, reject) => {
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
-    doc.on("error", reject);
-  });
-  doc.registerFont("regular", fonts.regular);
-  doc.registerFont("bold", fonts.bold);
-  doc.fillColor(BLACK);
 
-  // As in postal-letter.ts: pdfkit never wraps nor adds a page on its own; breakLines decides.
-  const use = (style: Style): number => {
-    doc.font(style.font).fontSize(style.size);
-    return doc.currentLineHeight(true) + 1.5 * (style.size / STYLE.body.size);
-  };
-  const measure = (s: string): number => doc.widthOfString(s, fonts.textOptions);
-  const linesOf = (text: string, style: Style, width: number): string[] => {
-    use(style);
-    return breakLines(t(text), width, measure);
-  };
+  // As in postal-letter.ts (src/pdf/lines.ts): pdfkit never wraps nor adds a page on its own.
+  const setter = lineSetter(doc, fonts, STYLE.body.size);
+  const { use, linesOf } = setter;
   const drawLine = (line: string, style: Style, x: number, y: number): void => {
     use(style);
-    if (line !== "") doc.text(line, x, y, { ...fonts.textOptions, lineBreak: false });
+    setter.drawLine(line, x, y);
   };
   const rule = (x1: number, x2: number, y: number, color = RULE): void => {
     doc.save().lineWidth(0.5).strokeColor(color).moveTo(x1, y).lineTo(x2, y).stroke().restore();
@@ -1354,16 +1217,12 @@ export async function renderProofSummary(manifest: Manifest, lang: Lang): Promis
   }
 
   // Footer on every page: the correspondence id, to match the paper to its package, and the page.
-  const { start, count } = doc.bufferedPageRange();
-  for (let i = 0; i < count; i++) {
-    doc.switchToPage(start + i);
+  forEachPage(doc, (n, count) => {
     doc.fillColor(GREY);
     drawLine(t(footerLeft), STYLE.footer, MARGIN.left, FOOTER_Y);
-    const page = t(w.page(i + 1, count));
-    use(STYLE.footer);
-    drawLine(page, STYLE.footer, MARGIN.left + CONTENT_WIDTH - measure(page), FOOTER_Y);
-  }
+    setter.rightAligned(w.page(n, count), STYLE.footer, MARGIN.left + CONTENT_WIDTH, FOOTER_Y);
+  });
 
   doc.end();
-  return finished;
+  return bytes;
 }

@@ -266,6 +266,8 @@ export const en = {
   "letterEvent.deadline-passed": "Deadline passed without a response",
   "letterEvent.response-recorded": "Response recorded",
   "letterEvent.no-bounce-window-closed": "No bounce within the waiting period: window closed",
+  "letterEvent.inbound-report": "Report received (delay, relay or temporary failure)",
+  "letterEvent.resent": "Re-sent to the updated address",
   "letterEvent.extension-recorded": "Deadline extended",
   "letterPostReason.no-consented-email": "the recipient has not consented to email (C-1, C-4)",
   "letterPostReason.over-size-limit": "the message is larger than the outbound limit (C-13)",
@@ -596,6 +598,8 @@ export const en = {
   "proof.notYet": "This letter has no event on the ledger yet: there is nothing to prove.",
   "error.PROOF_NOT_ON_LEDGER": "This letter has no event on the ledger yet: there is nothing to prove.",
   "letter.detail.windowClosed": "No report was matched to this letter within {hours} hours of sending; the ledger records it.",
+  "letter.detail.report": "A report came back: action {action}, status {status}. {diagnostic} This is not proof of receipt: follow up.",
+  "letter.detail.resent": "Re-sent to the updated address {address} as a new letter.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -274,6 +274,8 @@ export const fr: Record<MessageKey, string> = {
   "letterEvent.deadline-passed": "Délai échu sans réponse",
   "letterEvent.response-recorded": "Réponse consignée",
   "letterEvent.no-bounce-window-closed": "Aucun retour dans le délai d’attente : fenêtre close",
+  "letterEvent.inbound-report": "Rapport reçu (retard, relais ou échec temporaire)",
+  "letterEvent.resent": "Renvoyée à l’adresse à jour",
   "letterEvent.extension-recorded": "Délai prolongé",
   "letterPostReason.no-consented-email": "le destinataire n’a pas consenti au courriel (C-1, C-4)",
   "letterPostReason.over-size-limit": "le message dépasse la taille maximale d’envoi (C-13)",
@@ -610,4 +612,6 @@ export const fr: Record<MessageKey, string> = {
   "error.PROOF_NOT_ON_LEDGER":
     "Cette lettre n’a encore aucun événement au registre : il n’y a rien à prouver.",
   "letter.detail.windowClosed": "Aucun rapport n’a été associé à cette lettre dans les {hours} heures suivant l’envoi; le registre l’atteste.",
+  "letter.detail.report": "Un rapport est revenu : action {action}, statut {status}. {diagnostic} Ce n’est pas une preuve de réception : faire un suivi.",
+  "letter.detail.resent": "Renvoyée à l’adresse à jour {address}, comme nouvelle lettre.",
 };

@@ -114,6 +114,10 @@ export const correspondenceEventKinds = [
   "extension-recorded",
   // B-6: the waiting period after sending passed with no report matched
   "no-bounce-window-closed",
+  // C-16: a report about this letter that is not a final failure (delayed, relayed, soft), B-5 warnings
+  "inbound-report",
+  // C-17: re-sent to the party's updated address as a new, linked letter
+  "resent",
 ] as const;
 export type CorrespondenceEventKind = (typeof correspondenceEventKinds)[number];
 

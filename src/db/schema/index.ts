@@ -3,3 +3,4 @@ export * from "./correspondence.ts";
 export * from "./evidence.ts";
 export * from "./files.ts";
 export * from "./offices.ts";
+export * from "./bounces.ts";

@@ -791,6 +791,14 @@ function eventDetails(t: Translate, lang: Lang, e: LetterEvent): string {
       return t("letter.detail.extension", { deadline: date(d.newDeadline) });
     case "deadline-passed":
       return t("letter.detail.deadlinePassed", { deadline: date(d.deadline) });
+    case "inbound-report":
+      return t("letter.detail.report", {
+        action: detailText(d.action) || "—",
+        status: detailText(d.status) || "—",
+        diagnostic: detailText(d.diagnostic),
+      });
+    case "resent":
+      return t("letter.detail.resent", { address: detailText(d.address) });
     case "no-bounce-window-closed":
       return t("letter.detail.windowClosed", { hours: detailText(d.windowHours) });
     case "note-written":
