@@ -24,11 +24,13 @@ import { loadDemoData } from "../src/demo/load.ts";
 import type { StaffContext } from "../src/files/service.ts";
 import { createLogger } from "../src/logger.ts";
 import { outboundServices } from "../src/mail/outbound.ts";
+import { ledgerCommand, ledgerUsage } from "./ledger.ts";
 
 // Benchmarks that print one JSON object on stdout (progress goes to stderr).
 //
 //   npm run bench -- send [--letters 1000] [--loops 4] [--processes 0] [--batch 50] [--generators N]
 //                         [--mode backlog|live [--rate R]] [--cpu-prof FILE] [--trace]
+//   npm run bench -- ledger [--leaves 10000] [--load append|sql] [--sequence-batch 5000] ...  (bench/ledger.ts)
 //
 // `send`: the dispatcher of principle 4, end to end. It creates N synthetic files at the Montréal office
 // (direct inserts, in batches: an applicant with an email address on example.com given on the application
@@ -62,6 +64,8 @@ function log(message: string): void {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // `ledger` has options of its own (bench/ledger.ts), so it is dispatched before `send`'s are parsed.
+  if (argv[0] === "ledger") return ledgerCommand(argv.slice(1), { log, createThrowawayPostgres });
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -84,6 +88,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(
       "Usage: npm run bench -- send [--letters 1000] [--loops 4] [--processes 0] [--batch 50] [--generators N] [--mode backlog|live [--rate R]] [--cpu-prof FILE] [--trace]",
     );
+    console.error(`       ${ledgerUsage.slice("Usage: ".length)}`);
     return values.help ? 0 : 2;
   }
   const int = (name: string, v: string | undefined, min: number) => {
