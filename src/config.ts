@@ -28,6 +28,8 @@ const EnvSchema = z.object({
   LEDGER_TSA_URL: z.string().url().optional(),
   // B-6: how long after sending with no bounce matched the ledger closes a letter's bounce window.
   BOUNCE_WINDOW_HOURS: z.coerce.number().positive().default(72),
+  // C-16: how often the worker reads the generic mailboxes, in seconds.
+  MAILBOX_POLL_SECONDS: z.coerce.number().positive().default(30),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Development tools (/dev: clock, identity provider) are on only when no external identity provider is set.
   DEV_TOOLS: z.enum(["auto", "on", "off"]).default("auto"),
@@ -48,6 +50,9 @@ export type Config = {
   dkimSelector: string;
   outboundLimitBytes: number;
   ledger: { signEveryMs: number; timestampAuthorityUrl: string | undefined; bounceWindowMs: number };
+  /** C-16: each office's generic mailbox over IMAP, from IMAP_URL_<OFFICE CODE> (its own credentials). */
+  mailboxes: Record<string, string>;
+  mailboxPollMs: number;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   devTools: boolean;
 };
@@ -63,6 +68,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
+  const mailboxes: Record<string, string> = {};
+  for (const [key, value] of Object.entries(set)) {
+    const office = /^IMAP_URL_([A-Z0-9]+)$/.exec(key)?.[1];
+    if (!office || value === undefined) continue;
+    if (!/^imaps?:\/\/[^@/]+@[^/]+/.test(value))
+      throw new ConfigError(
+        `Invalid configuration:\n  ${key}: expected imap://user:password@host:port or imaps://…`,
+      );
+    mailboxes[office] = value;
+  }
   if (e.OIDC_ISSUER && !e.OIDC_CLIENT_ID) {
     throw new ConfigError("Invalid configuration:\n  OIDC_CLIENT_ID: required when OIDC_ISSUER is set");
   }
@@ -90,6 +105,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timestampAuthorityUrl: e.LEDGER_TSA_URL,
       bounceWindowMs: e.BOUNCE_WINDOW_HOURS * 3_600_000,
     },
+    mailboxes,
+    mailboxPollMs: e.MAILBOX_POLL_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
     devTools: e.DEV_TOOLS === "on" || (e.DEV_TOOLS === "auto" && !oidc),
   };

@@ -1,4 +1,6 @@
 import { parseArgs } from "node:util";
+import { classifyFilesCommand } from "./bounces/classify-cli.ts";
+import { watchMailboxes } from "./bounces/jobs.ts";
 import { type Clock, OffsetClock, systemClock } from "./clock.ts";
 import { type Config, ConfigError, readConfig } from "./config.ts";
 import { listLetters } from "./correspondence/listing.ts";
@@ -36,6 +38,7 @@ Commands:
   demo      load the demo data into an empty database and exit
   letters   list letters (letters list [--file N] [--state S] [--json])
   ledger    the tamper-evident ledger: key, sign, verify
+  bounces   bounces classify FILE.eml…: parse and classify reports, one JSON line per recipient
   proof     proof packages: export one letter's, verify one offline
 
 Run "liaison <command> --help" for a command's options.
@@ -62,6 +65,13 @@ Lists the letters, oldest id first. With --json, one JSON object per line: id, f
 state, channel, recipient, createdAt, sentAt, deadline. STATE is one of: draft, generated, sent,
 bounced, delivered-by-post, cancelled.`,
   ledger: ledgerHelp,
+  bounces: `Usage: liaison bounces classify FILE.eml [FILE.eml…]
+
+Parses each message as a non-delivery report (RFC 3464 and the common non-standard forms) and prints,
+without touching any database, one JSON line per failed recipient in the order the report lists them:
+{"file","kind","reason","recipient","status","action","diagnostic","originalMessageId"}. kind is hard,
+soft or not-a-bounce; a message that is not a report gives one line with kind not-a-bounce. Exit 1 if a
+file could not be read (the others are still classified).`,
   proof: proofHelp,
   demo: `Usage: liaison demo
 
@@ -94,6 +104,17 @@ async function main(argv: string[]): Promise<number> {
   }
   // Offline by design (B-3): no configuration, no database.
   if (command === "proof" && positionals[1] === "verify") return proofVerifyCommand(positionals, values);
+  if (command === "bounces") {
+    if (positionals[1] !== "classify" || positionals.length < 3) {
+      console.error(help.bounces);
+      return 2;
+    }
+    return classifyFilesCommand(
+      positionals.slice(2),
+      (line) => console.log(line),
+      (line) => console.error(line),
+    );
+  }
   let config: Config;
   try {
     config = readConfig();
@@ -167,6 +188,7 @@ async function main(argv: string[]): Promise<number> {
         signEveryMs: config.ledger.signEveryMs,
         bounceWindowMs: config.ledger.bounceWindowMs,
       },
+      mailboxes: watchMailboxes(config, devSink),
     });
     const scheduler = startScheduler(jobs, { db: database.db, clock, logger });
     stops.push(async () => {

@@ -12,7 +12,14 @@ import { noteSha256 } from "./letter-content.ts";
 import { sentNote } from "./notes.ts";
 import { renderPostalLetter } from "./postal-letter.ts";
 import { openLetter } from "./service.ts";
-import { appendLetterEvent, attachmentsOf, eventsOfLetters, type LetterRow, stateOf } from "./store.ts";
+import {
+  appendLetterEvent,
+  attachmentsOf,
+  eventsOfLetters,
+  type LetterEvent,
+  type LetterRow,
+  stateOf,
+} from "./store.ts";
 
 // The postal queue (C-4, C-13, C-17): letters that go by post are printed from a PDF, mailed by staff,
 // and recorded the same way as an email: a state event, a readable note, an audit event.
@@ -47,7 +54,7 @@ export async function postalQueue(deps: Deps, staff: StaffContext) {
   );
   return letters
     .map((letter) => ({ letter, events: events.get(letter.id) ?? [] }))
-    .filter((l) => stateOf(l.events) === "generated" && l.events.some((e) => e.kind === "generated"));
+    .filter((l) => awaitsPost(l.letter, l.events));
 }
 
 /**
@@ -98,9 +105,9 @@ export async function postalLetterPdf(deps: Deps, staff: StaffContext, id: strin
 
 /** Staff mailed the printed letter on this day (office calendar): the letter is delivered by post (C-12). */
 export async function markPosted(deps: Deps, staff: StaffContext, id: string, form: Record<string, unknown>) {
-  const { letter, state, canAct } = await openPostalLetter(deps, staff, id);
+  const { letter, canAct } = await openPostalLetter(deps, staff, id);
   if (!canAct) throw new AppError("ROLE_NOT_ALLOWED");
-  if (state !== "generated") throw new AppError("LETTER_NOT_IN_STATE");
+  if (!awaitsPost(letter, await letterEventsOf(deps, id))) throw new AppError("LETTER_NOT_IN_STATE");
   const office = await findOffice(deps.db, letter.officeCode);
   if (!office) throw new AppError("NOT_FOUND");
   const now = deps.clock.now();
@@ -151,4 +158,25 @@ export async function markPosted(deps: Deps, staff: StaffContext, id: string, fo
       officeCode: letter.officeCode,
     });
   });
+}
+
+/**
+ * C-4, C-13, C-17: a letter waits for the post when it was written for it, or sent there (too large,
+ * refused by the relay, or bounced on the party's latest address), until it is marked mailed.
+ */
+function awaitsPost(letter: LetterRow, events: readonly LetterEvent[]): boolean {
+  const state = stateOf(events);
+  const sentToPost = letter.channel === "post" || events.some((e) => e.kind === "routed-to-post");
+  if (!sentToPost) return false;
+  if (state === "generated") return events.some((e) => e.kind === "generated");
+  // A bounced letter is the post's only when the bounce sent it there (not when it was re-sent by email).
+  if (state === "bounced") {
+    const bounced = events.findLastIndex((e) => e.kind === "bounced");
+    return events.slice(bounced).some((e) => e.kind === "routed-to-post");
+  }
+  return false;
+}
+
+async function letterEventsOf(deps: Deps, id: string): Promise<LetterEvent[]> {
+  return (await eventsOfLetters(deps.db, [id])).get(id) ?? [];
 }

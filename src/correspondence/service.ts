@@ -329,7 +329,7 @@ export async function createLetter(
  * Generates the letter: from here it will be sent. The ledger gets the hash of what it says and the
  * address it goes to, so a proof can show both were fixed before it left (B-1, B-2).
  */
-async function schedule(tx: Executor, id: string, channel: "email" | "post", now: Date, actor: Actor) {
+export async function schedule(tx: Executor, id: string, channel: "email" | "post", now: Date, actor: Actor) {
   const letter = await findLetter(tx, id);
   if (!letter) throw new Error("scheduling a letter that is not recorded");
   const content = letterContent(letter, await attachmentsOf(tx, id));

@@ -597,8 +597,10 @@ export const en = {
   "proof.export": "Export the proof package (.zip)",
   "proof.notYet": "This letter has no event on the ledger yet: there is nothing to prove.",
   "error.PROOF_NOT_ON_LEDGER": "This letter has no event on the ledger yet: there is nothing to prove.",
-  "letter.detail.windowClosed": "No report was matched to this letter within {hours} hours of sending; the ledger records it.",
-  "letter.detail.report": "A report came back: action {action}, status {status}. {diagnostic} This is not proof of receipt: follow up.",
+  "letter.detail.windowClosed":
+    "No report was matched to this letter within {hours} hours of sending; the ledger records it.",
+  "letter.detail.report":
+    "A report came back: action {action}, status {status}. {diagnostic} This is not proof of receipt: follow up.",
   "letter.detail.resent": "Re-sent to the updated address {address} as a new letter.",
 } as const;
 

@@ -611,7 +611,9 @@ export const fr: Record<MessageKey, string> = {
   "proof.notYet": "Cette lettre n’a encore aucun événement au registre : il n’y a rien à prouver.",
   "error.PROOF_NOT_ON_LEDGER":
     "Cette lettre n’a encore aucun événement au registre : il n’y a rien à prouver.",
-  "letter.detail.windowClosed": "Aucun rapport n’a été associé à cette lettre dans les {hours} heures suivant l’envoi; le registre l’atteste.",
-  "letter.detail.report": "Un rapport est revenu : action {action}, statut {status}. {diagnostic} Ce n’est pas une preuve de réception : faire un suivi.",
+  "letter.detail.windowClosed":
+    "Aucun rapport n’a été associé à cette lettre dans les {hours} heures suivant l’envoi; le registre l’atteste.",
+  "letter.detail.report":
+    "Un rapport est revenu : action {action}, statut {status}. {diagnostic} Ce n’est pas une preuve de réception : faire un suivi.",
   "letter.detail.resent": "Renvoyée à l’adresse à jour {address}, comme nouvelle lettre.",
 };

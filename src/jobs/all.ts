@@ -8,6 +8,8 @@ import type { Job } from "./scheduler.ts";
 export interface WorkerServices {
   dispatch: Omit<DispatchDeps, "db" | "clock" | "logger">;
   ledger: Omit<LedgerSigner, "logger"> & { signEveryMs: number; bounceWindowMs: number };
+  /** C-16: the generic mailboxes' watcher (absent: not watched by this worker). */
+  mailboxes?: Job | undefined;
 }
 
 /** Sends the letters that are due: a pass every few seconds, until the outbox has nothing due. */
@@ -62,5 +64,6 @@ export function allJobs(services: WorkerServices): readonly Job[] {
     sequenceLedgerEntries,
     signTreeHeads(services),
     bounceWindowSweep(services.ledger.bounceWindowMs),
+    ...(services.mailboxes ? [services.mailboxes] : []),
   ];
 }

@@ -59,6 +59,8 @@ export async function startTestApp(opts: { oidc?: Config["oidc"] } = {}): Promis
     dkimSelector: "liaison",
     outboundLimitBytes: 10 * 1024 * 1024,
     ledger: { signEveryMs: 300_000, timestampAuthorityUrl: undefined, bounceWindowMs: 72 * 3_600_000 },
+    mailboxes: {},
+    mailboxPollMs: 30_000,
     logLevel: "info",
     devTools: !opts.oidc,
   };
