@@ -50,6 +50,10 @@ export const errorCatalogue = {
   LETTER_NOT_IN_STATE: 409,
   /** A dispatcher is handing this letter to SMTP right now: it cannot be cancelled any more. */
   LETTER_IN_FLIGHT: 409,
+  /** C-16: a report already matched to a letter or set aside. */
+  REPORT_ALREADY_REVIEWED: 409,
+  /** C-16: matching a report by hand to a letter id that is not one of the person's offices' letters. */
+  LETTER_NOT_FOUND: 400,
   /** B-1: a proof package of a letter none of whose events is on the ledger yet (a draft). */
   PROOF_NOT_ON_LEDGER: 409,
   /** C-9: a template's subject or body left empty in one official language. */

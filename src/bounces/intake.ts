@@ -137,10 +137,10 @@ export async function recordInbound(deps: IntakeDeps, msg: MailboxMessage): Prom
   });
 }
 
-type Recipient = ParsedReport["recipients"][number];
+export type Recipient = ParsedReport["recipients"][number];
 
 /** The line of the report about this letter's address (a report may list several recipients). */
-function relevantRecipient(report: ParsedReport, letter: LetterRow | undefined): Recipient | undefined {
+export function relevantRecipient(report: ParsedReport, letter: LetterRow | undefined): Recipient | undefined {
   const address = letter?.address.toLowerCase();
   return (
     report.recipients.find((r) => address && r.recipient?.toLowerCase() === address) ?? report.recipients[0]
@@ -188,7 +188,7 @@ async function matchReport(
 }
 
 /** C-17, C-18, B-5: what the report does to its letter, as events on the letter (each on the ledger). */
-async function actOnReport(
+export async function actOnReport(
   tx: Executor,
   deps: IntakeDeps,
   letter: LetterRow,

@@ -26,6 +26,7 @@ import type { DevSink } from "../mail/dev-sink.ts";
 import { pageContext, safeNext, sendPage } from "./context.ts";
 import { createMetrics } from "./metrics.ts";
 import { registerAdministrationRoutes } from "./routes/agent/administration.tsx";
+import { registerBounceRoutes } from "./routes/agent/bounces.tsx";
 import { registerAgentRoutes } from "./routes/agent/index.tsx";
 import { registerLedgerRoutes } from "./routes/agent/ledger.tsx";
 import { registerPostRoutes } from "./routes/agent/post.tsx";
@@ -170,6 +171,7 @@ export async function buildApp(
   registerAuthRoutes(app, { ...deps, urls });
   registerAgentRoutes(app, deps);
   registerPostRoutes(app, deps);
+  registerBounceRoutes(app, deps);
   registerLedgerRoutes(app, deps, {
     key: await loadOrCreateLedgerKey(config.dataDir),
     timestampAuthorityUrl: config.ledger.timestampAuthorityUrl,

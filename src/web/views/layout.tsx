@@ -64,6 +64,7 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
           <nav class="container site-nav" aria-label={ctx.t("layout.navLabel")}>
             <a href="/agent">{ctx.t("search.title")}</a>
             <a href="/agent/post">{ctx.t("post.title")}</a>
+            <a href="/agent/bounces">{ctx.t("bounces.title")}</a>
             <a href="/agent/ledger">{ctx.t("ledger.title")}</a>
             <a href="/agent/offices">{ctx.t("admin.nav")}</a>
           </nav>
