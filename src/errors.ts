@@ -50,6 +50,10 @@ export const errorCatalogue = {
   LETTER_NOT_IN_STATE: 409,
   /** A dispatcher is handing this letter to SMTP right now: it cannot be cancelled any more. */
   LETTER_IN_FLIGHT: 409,
+  /** B-7: the file is flagged "not receiving email" and the recipient has no postal address for the second channel. */
+  SECOND_CHANNEL_MISSING: 409,
+  /** A text longer than the field allows. */
+  TOO_LONG: 400,
   /** C-16: a report already matched to a letter or set aside. */
   REPORT_ALREADY_REVIEWED: 409,
   /** C-16: matching a report by hand to a letter id that is not one of the person's offices' letters. */

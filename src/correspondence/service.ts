@@ -6,11 +6,12 @@ import { correspondence, correspondenceAttachments, outbox } from "../db/schema/
 import { AppError, type ErrorCode, type FieldProblem } from "../errors.ts";
 import type { BlobStore } from "../evidence/blob-store.ts";
 import { canReadFilesOf, canRecordOnFilesOf } from "../files/access.ts";
+import { notReceivingFlag } from "../files/flags.ts";
 import { isValidEmail } from "../files/forms.ts";
-import type { Language, LineOfBusiness } from "../files/model.ts";
-import type { Routing } from "../files/rules.ts";
+import type { ApplicationId, Language, LineOfBusiness, PartyId } from "../files/model.ts";
+import { contactPointAt, type Routing } from "../files/rules.ts";
 import { type Deps, openFile, type StaffContext } from "../files/service.ts";
-import { findApplicationById } from "../files/store.ts";
+import { findApplicationById, loadFileParties } from "../files/store.ts";
 import { formatDate } from "../i18n/index.ts";
 import { instantToWallTime } from "../time-zones.ts";
 import { type CheckedAttachment, checkAttachments, type UploadedFile } from "./attachments.ts";
@@ -25,10 +26,12 @@ import {
   responsePeriodAt,
 } from "./rules.ts";
 import {
+  type AttachmentRow,
   appendLetterEvent,
   attachmentsOf,
   currentTemplate,
   findLetter,
+  type LetterRow,
   letterEvents,
   listResponsePeriods,
   lockLetter,
@@ -329,18 +332,57 @@ export async function createLetter(
  * Generates the letter: from here it will be sent. The ledger gets the hash of what it says and the
  * address it goes to, so a proof can show both were fixed before it left (B-1, B-2).
  */
-export async function schedule(tx: Executor, id: string, channel: "email" | "post", now: Date, actor: Actor) {
+export async function schedule(
+  tx: Executor,
+  id: string,
+  channel: "email" | "post",
+  now: Date,
+  actor: Actor,
+  copyOf?: string,
+) {
   const letter = await findLetter(tx, id);
   if (!letter) throw new Error("scheduling a letter that is not recorded");
-  const content = letterContent(letter, await attachmentsOf(tx, id));
+  const attachments = await attachmentsOf(tx, id);
+  const content = letterContent(letter, attachments);
   await appendLetterEvent(tx, id, "generated", now, actor, {
     channel,
     address: letter.address,
     contactPoint: letter.contactPointSeq,
     letterSha256: contentSha256(content),
+    ...(copyOf ? { copyOf, reason: "not-receiving-email" } : {}),
   });
   if (channel === "email")
     await tx.insert(outbox).values({ correspondenceId: id, nextAttemptAt: now, attempts: 0 });
+  // B-7: the party says they get nothing from us; until the flag is cleared, an email has a paper twin.
+  if (channel === "email" && !copyOf && (await notReceivingFlag(tx, letter.applicationId)))
+    await schedulePostalCopy(tx, letter, attachments, now, actor);
+}
+
+async function schedulePostalCopy(
+  tx: Executor,
+  letter: LetterRow,
+  attachments: readonly AttachmentRow[],
+  now: Date,
+  actor: Actor,
+) {
+  const parties = await loadFileParties(tx, letter.applicationId as ApplicationId);
+  const postal =
+    parties && contactPointAt(parties.contactPoints, letter.recipientPartyId as PartyId, "postal", now);
+  if (!postal) throw new AppError("SECOND_CHANNEL_MISSING");
+  const id = randomUUID();
+  await tx.insert(correspondence).values({
+    ...letter,
+    id,
+    channel: "post",
+    address: postal.value,
+    contactPointSeq: postal.seq,
+    createdAt: now,
+  });
+  if (attachments.length > 0)
+    await tx
+      .insert(correspondenceAttachments)
+      .values(attachments.map((a) => ({ ...a, correspondenceId: id })));
+  await schedule(tx, id, "post", now, actor, letter.id);
 }
 
 /** A letter as a person may see it: only on a file of an office they are posted to (else 404). */

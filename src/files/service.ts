@@ -11,6 +11,7 @@ import {
 } from "../db/schema/files.ts";
 import { AppError } from "../errors.ts";
 import { canReadFilesOf, canRecordOnFilesOf, type Posting, readableOffices } from "./access.ts";
+import { type NotReceivingFlag, notReceivingFlag } from "./flags.ts";
 import {
   ContactPointFormSchema,
   FormCheck,
@@ -87,6 +88,8 @@ export interface FileView {
   inThePast: boolean;
   now: Date;
   canRecord: boolean;
+  /** B-7: the party reports not receiving our email (then every letter also goes by post). */
+  notReceivingEmail: NotReceivingFlag | undefined;
 }
 
 /**
@@ -105,9 +108,10 @@ export async function openFile(
     : undefined;
   if (!application || !canReadFilesOf(staff.postings, application.officeCode))
     throw new AppError("NOT_FOUND");
-  const [office, fileParties] = await Promise.all([
+  const [office, fileParties, notReceivingEmail] = await Promise.all([
     findOffice(deps.db, application.officeCode),
     loadFileParties(deps.db, application.id),
+    notReceivingFlag(deps.db, application.id),
   ]);
   if (!office || !fileParties) throw new AppError("NOT_FOUND");
   const now = deps.clock.now();
@@ -125,6 +129,7 @@ export async function openFile(
     at,
     inThePast: at.getTime() < now.getTime(),
     now,
+    notReceivingEmail,
     canRecord: canRecordOnFilesOf(staff.postings, application.officeCode),
   };
 }

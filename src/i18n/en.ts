@@ -605,7 +605,8 @@ export const en = {
   "error.REPORT_ALREADY_REVIEWED": "This report has already been matched or set aside.",
   "error.LETTER_NOT_FOUND": "No letter of your offices has this id. Copy it from the letter’s page.",
   "bounces.title": "Returned mail",
-  "bounces.intro": "What came back to the generic mailboxes: reports that could not be matched to a letter wait here for review, and every report matched to a letter is listed with what it did. Nothing is dropped.",
+  "bounces.intro":
+    "What came back to the generic mailboxes: reports that could not be matched to a letter wait here for review, and every report matched to a letter is listed with what it did. Nothing is dropped.",
   "bounces.review": "To review",
   "bounces.reviewEmpty": "No report is waiting for review.",
   "bounces.reviewCount": "{count} reports to review",
@@ -634,11 +635,26 @@ export const en = {
   "bounces.outcome.warning": "Warning: follow up (not proof of receipt)",
   "bounces.outcome.record": "Recorded",
   "dev.bounceTitle": "Make the relay bounce this message",
-  "dev.bounceIntro": "As a real relay would later: a non-delivery report (RFC 3464) goes back to the message’s envelope sender, into the office’s generic mailbox, where the worker reads it.",
+  "dev.bounceIntro":
+    "As a real relay would later: a non-delivery report (RFC 3464) goes back to the message’s envelope sender, into the office’s generic mailbox, where the worker reads it.",
   "dev.bounce.hard": "Permanent failure (5.1.1 user unknown)",
   "dev.bounce.soft": "Delay (4.2.2 mailbox full)",
   "dev.bounce.relayed": "Relayed: delivery may not be reported",
-  "dev.bounced": "The report is in the generic mailbox. The worker reads it within a minute; see Returned mail.",
+  "dev.bounced":
+    "The report is in the generic mailbox. The worker reads it within a minute; see Returned mail.",
+  "error.SECOND_CHANNEL_MISSING":
+    "The party reports not receiving our email: letters on this file also go by post, and the recipient has no postal address. Record one first.",
+  "error.TOO_LONG": "This text is too long.",
+  "flag.title": "The party reports not receiving our email",
+  "flag.active":
+    "Since {since}: “{reason}”. Every letter on this file goes by email and by post until this is cleared.",
+  "flag.intro":
+    "If the party says they are not receiving our emails, flag the file: later letters then also go by post (B-7).",
+  "flag.reason": "What the party said, and when",
+  "flag.set": "Flag: not receiving email",
+  "flag.clear": "Clear the flag",
+  "flag.clearReason": "Why it is cleared (optional)",
+  "letter.detail.copyOf": "Paper copy of an email: the party reports not receiving our email.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -617,9 +617,11 @@ export const fr: Record<MessageKey, string> = {
     "Un rapport est revenu : action {action}, statut {status}. {diagnostic} Ce n’est pas une preuve de réception : faire un suivi.",
   "letter.detail.resent": "Renvoyée à l’adresse à jour {address}, comme nouvelle lettre.",
   "error.REPORT_ALREADY_REVIEWED": "Ce rapport a déjà été associé ou écarté.",
-  "error.LETTER_NOT_FOUND": "Aucune lettre de vos bureaux n’a cet identifiant. Copiez-le depuis la page de la lettre.",
+  "error.LETTER_NOT_FOUND":
+    "Aucune lettre de vos bureaux n’a cet identifiant. Copiez-le depuis la page de la lettre.",
   "bounces.title": "Courrier retourné",
-  "bounces.intro": "Ce qui est revenu dans les boîtes génériques : les rapports qui n’ont pu être associés à une lettre attendent ici d’être examinés, et chaque rapport associé à une lettre figure avec ce qu’il a entraîné. Rien n’est écarté sans décision.",
+  "bounces.intro":
+    "Ce qui est revenu dans les boîtes génériques : les rapports qui n’ont pu être associés à une lettre attendent ici d’être examinés, et chaque rapport associé à une lettre figure avec ce qu’il a entraîné. Rien n’est écarté sans décision.",
   "bounces.review": "À examiner",
   "bounces.reviewEmpty": "Aucun rapport n’attend d’examen.",
   "bounces.reviewCount": "{count} rapports à examiner",
@@ -648,9 +650,24 @@ export const fr: Record<MessageKey, string> = {
   "bounces.outcome.warning": "Avertissement : faire un suivi (pas une preuve de réception)",
   "bounces.outcome.record": "Consigné",
   "dev.bounceTitle": "Faire retourner ce message par le relais",
-  "dev.bounceIntro": "Comme un vrai relais le ferait plus tard : un rapport de non-distribution (RFC 3464) retourne à l’expéditeur d’enveloppe du message, dans la boîte générique du bureau, où le travailleur le lit.",
+  "dev.bounceIntro":
+    "Comme un vrai relais le ferait plus tard : un rapport de non-distribution (RFC 3464) retourne à l’expéditeur d’enveloppe du message, dans la boîte générique du bureau, où le travailleur le lit.",
   "dev.bounce.hard": "Échec permanent (5.1.1 utilisateur inconnu)",
   "dev.bounce.soft": "Retard (4.2.2 boîte pleine)",
   "dev.bounce.relayed": "Relayé : la livraison pourrait ne pas être signalée",
-  "dev.bounced": "Le rapport est dans la boîte générique. Le travailleur le lit en moins d’une minute; voir Courrier retourné.",
+  "dev.bounced":
+    "Le rapport est dans la boîte générique. Le travailleur le lit en moins d’une minute; voir Courrier retourné.",
+  "error.SECOND_CHANNEL_MISSING":
+    "La partie dit ne pas recevoir nos courriels : les lettres de ce dossier partent aussi par la poste, et le destinataire n’a pas d’adresse postale. Inscrivez-en une d’abord.",
+  "error.TOO_LONG": "Ce texte est trop long.",
+  "flag.title": "La partie dit ne pas recevoir nos courriels",
+  "flag.active":
+    "Depuis le {since} : « {reason} ». Chaque lettre de ce dossier part par courriel et par la poste jusqu’à ce que ce signalement soit levé.",
+  "flag.intro":
+    "Si la partie dit ne pas recevoir nos courriels, signalez le dossier : les lettres suivantes partiront aussi par la poste (B-7).",
+  "flag.reason": "Ce que la partie a dit, et quand",
+  "flag.set": "Signaler : ne reçoit pas les courriels",
+  "flag.clear": "Lever le signalement",
+  "flag.clearReason": "Pourquoi il est levé (facultatif)",
+  "letter.detail.copyOf": "Copie papier d’un courriel : la partie dit ne pas recevoir nos courriels.",
 };

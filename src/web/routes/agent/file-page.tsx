@@ -102,6 +102,8 @@ export function FilePage(props: {
         ) : null}
       </section>
 
+      <NotReceivingSection ctx={ctx} view={view} state={state} />
+
       <AsOfForm ctx={ctx} view={view} state={state} />
 
       {props.letters ? <LettersSection ctx={ctx} view={view} letters={props.letters} /> : null}
@@ -348,6 +350,49 @@ function PartySection(props: { ctx: PageContext; view: FileView; party: Party })
           </tbody>
         </table>
       )}
+    </section>
+  );
+}
+
+/** B-7: the flag "reports not receiving email", shown and set or cleared on the file. */
+function NotReceivingSection(props: { ctx: PageContext; view: FileView; state: FormState | undefined }) {
+  const { ctx, view, state } = props;
+  const { t, lang } = ctx;
+  const flag = view.notReceivingEmail;
+  const base = `/agent/files/${encodeURIComponent(view.application.number)}`;
+  const form = flag ? "flag-clear" : "flag-set";
+  return (
+    <section aria-labelledby="flag-heading" class={flag ? "notice notice-warning" : undefined}>
+      <h2 id="flag-heading">{t("flag.title")}</h2>
+      {flag ? (
+        <p>
+          {t("flag.active", {
+            since: formatInstant(lang, flag.since, view.office.timeZone),
+            reason: flag.reason,
+          })}
+        </p>
+      ) : (
+        <p>{t("flag.intro")}</p>
+      )}
+      {view.canRecord ? (
+        <>
+          <ErrorSummary t={t} state={state} form={form} />
+          <form method="post" action={`${base}/${flag ? "not-receiving/clear" : "not-receiving"}`} noValidate>
+            <CsrfField token={ctx.csrfToken} />
+            <TextField
+              t={t}
+              state={state}
+              form={form}
+              name="reason"
+              label={t(flag ? "flag.clearReason" : "flag.reason")}
+              required={!flag}
+            />
+            <button type="submit" class={flag ? "secondary" : undefined}>
+              {t(flag ? "flag.clear" : "flag.set")}
+            </button>
+          </form>
+        </>
+      ) : null}
     </section>
   );
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { recordAudit } from "../../../audit/record.ts";
 import { lettersOfApplication } from "../../../correspondence/store.ts";
 import { AppError } from "../../../errors.ts";
+import { clearNotReceivingFlag, setNotReceivingFlag } from "../../../files/flags.ts";
 import {
   findFiles,
   officesFor,
@@ -143,6 +144,11 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.post<FileParams>(
     "/agent/files/:number/representatives/withdraw",
     fileForm("withdrawal", withdrawRepresentative),
+  );
+  app.post<FileParams>("/agent/files/:number/not-receiving", fileForm("flag-set", setNotReceivingFlag));
+  app.post<FileParams>(
+    "/agent/files/:number/not-receiving/clear",
+    fileForm("flag-clear", clearNotReceivingFlag),
   );
   registerLetterRoutes(app, deps);
 }

@@ -765,6 +765,7 @@ function eventDetails(t: Translate, lang: Lang, e: LetterEvent): string {
         ? ""
         : t("letter.detail.draft", { version: detailText(d.templateVersion) });
     case "generated":
+      if (typeof d.copyOf === "string") return t("letter.detail.copyOf");
       return d.channel === "email" || d.channel === "post" ? t(`letter.detail.generated.${d.channel}`) : "";
     case "sealed":
       return t("letter.detail.sealed", { size: detailText(d.size), sha256: detailText(d.sha256) });
