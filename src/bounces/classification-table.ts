@@ -149,7 +149,8 @@ export const CLASSIFICATION_TABLE: readonly ClassificationRow[] = [
     example: { diagnostic: "User not listed in public Name & Address Book" },
   },
   {
-    diagnostic: /Google tried to deliver your message, but it was rejected by the (?:server|recipient domain)[\s\S]{0,400}\(state 1[78]\)/i,
+    diagnostic:
+      /Google tried to deliver your message, but it was rejected by the (?:server|recipient domain)[\s\S]{0,400}\(state 1[78]\)/i,
     reason: "policy",
     note: "Gmail (legacy text): '(state 17)' / '(state 18)' rejections after DATA",
     example: {
@@ -166,7 +167,8 @@ export const CLASSIFICATION_TABLE: readonly ClassificationRow[] = [
     example: { status: "5.7.1", diagnostic: "550 5.7.1 Message rejected as spam by Content Filtering." },
   },
   {
-    diagnostic: /blocked using|\b(?:black|block|deny)-?list(?:ed)?\b|listed (?:at|on|in) |\b(?:DNSBL|RBL)\b|spamhaus|spamcop|barracuda|\bsorbs\b|sender reputation|poor reputation|IP reputation/i,
+    diagnostic:
+      /blocked using|\b(?:black|block|deny)-?list(?:ed)?\b|listed (?:at|on|in) |\b(?:DNSBL|RBL)\b|spamhaus|spamcop|barracuda|\bsorbs\b|sender reputation|poor reputation|IP reputation/i,
     reason: "rejected-as-spam",
     note: "DNS blocklists and reputation: Postfix 'Client host [ip] blocked using zen.spamhaus.org'",
     example: {
@@ -175,19 +177,22 @@ export const CLASSIFICATION_TABLE: readonly ClassificationRow[] = [
     },
   },
   {
-    diagnostic: /mailbox (?:is )?full|mailbox quota|over ?quota|quota (?:exceeded|exceed)|exceeded (?:its |the |his |her )?(?:storage|quota|mailbox)|insufficient (?:disk |storage )?space|not enough (?:disk |storage )?space|mailbox size limit|mailfolder is full|too many messages (?:in|on)|bo[iî]te (?:aux lettres |de r[ée]ception )?(?:est )?pleine|postfach (?:ist )?voll|speicherplatz/i,
+    diagnostic:
+      /mailbox (?:is )?full|mailbox quota|over ?quota|quota (?:exceeded|exceed)|exceeded (?:its |the |his |her )?(?:storage|quota|mailbox)|insufficient (?:disk |storage )?space|not enough (?:disk |storage )?space|mailbox size limit|mailfolder is full|too many messages (?:in|on)|bo[iî]te (?:aux lettres |de r[ée]ception )?(?:est )?pleine|postfach (?:ist )?voll|speicherplatz/i,
     reason: "mailbox-full",
     note: "Quota wordings: Exim 'Mailbox quota exceeded', vpopmail 'over quota', French 'boîte pleine', German 'Postfach voll'",
     example: { diagnostic: "mailbox is full: retry timeout exceeded" },
   },
   {
-    diagnostic: /(?:message|mail|e-?mail) (?:size )?(?:is )?too (?:big|large)|size (?:limit )?exceed|exceeds? (?:the )?(?:fixed |maximum |max |allowed )?(?:message )?size|message length exceeds|too large for|size limit/i,
+    diagnostic:
+      /(?:message|mail|e-?mail) (?:size )?(?:is )?too (?:big|large)|size (?:limit )?exceed|exceeds? (?:the )?(?:fixed |maximum |max |allowed )?(?:message )?size|message length exceeds|too large for|size limit/i,
     reason: "message-too-large",
     note: "Size limits: Postfix 'message size exceeds fixed limit', Exim 'message too big'",
     example: { status: "5.0.0", diagnostic: "552 Message size exceeds maximum permitted" },
   },
   {
-    diagnostic: /host (?:or domain name )?not found|domain (?:name )?(?:does not exist|not found|is not reachable)|unrout(?:e)?able (?:address|domain)|no such domain|name service error|\bNXDOMAIN\b|host unknown|unknown host|MX lookup fail|no MX (?:record|host)|DNS Error: (?:Domain name not found|DNS server returned answer with no data)|domaine (?:inexistant|introuvable)|Domain (?:existiert nicht|unbekannt)/i,
+    diagnostic:
+      /host (?:or domain name )?not found|domain (?:name )?(?:does not exist|not found|is not reachable)|unrout(?:e)?able (?:address|domain)|no such domain|name service error|\bNXDOMAIN\b|host unknown|unknown host|MX lookup fail|no MX (?:record|host)|DNS Error: (?:Domain name not found|DNS server returned answer with no data)|domaine (?:inexistant|introuvable)|Domain (?:existiert nicht|unbekannt)/i,
     reason: "host-unknown",
     note: "DNS failures: Postfix 'Host or domain name not found', Exim 'Unrouteable address', Gmail 'DNS Error'",
     example: {
@@ -197,7 +202,8 @@ export const CLASSIFICATION_TABLE: readonly ClassificationRow[] = [
     },
   },
   {
-    diagnostic: /user (?:unknown|not found|not known|does not exist|doesn't exist)|unknown (?:user|recipient|mailbox|local[- ]part|e-?mail address|address)|no such (?:user|recipient|mailbox|address|person)|(?:mailbox|recipient|account|address|e-?mail address|addressee) (?:does not exist|doesn't exist|not found|unknown|unavailable|is unavailable|not available|is disabled|disabled|has been disabled|is inactive|inactive)|recipient address rejected: (?:user unknown|undeliverable address|invalid)|invalid (?:recipient|mailbox|address)|(?:is )?not a (?:valid|known) (?:user|recipient|mailbox)|couldn't be found|could not be found|was not found|wasn't found|does not exist at the organization|no longer (?:accepts mail|active|valid)|utilisateur inconnu|adresse (?:inexistante|introuvable|invalide)|destinataire inconnu|introuvable|Empf[äa]nger unbekannt|unbekannter? (?:Empf[äa]nger|Benutzer)|Benutzer unbekannt|existiert nicht|nicht vorhanden/i,
+    diagnostic:
+      /user (?:unknown|not found|not known|does not exist|doesn't exist)|unknown (?:user|recipient|mailbox|local[- ]part|e-?mail address|address)|no such (?:user|recipient|mailbox|address|person)|(?:mailbox|recipient|account|address|e-?mail address|addressee) (?:does not exist|doesn't exist|not found|unknown|unavailable|is unavailable|not available|is disabled|disabled|has been disabled|is inactive|inactive)|recipient address rejected: (?:user unknown|undeliverable address|invalid)|invalid (?:recipient|mailbox|address)|(?:is )?not a (?:valid|known) (?:user|recipient|mailbox)|couldn't be found|could not be found|was not found|wasn't found|does not exist at the organization|no longer (?:accepts mail|active|valid)|utilisateur inconnu|adresse (?:inexistante|introuvable|invalide)|destinataire inconnu|introuvable|Empf[äa]nger unbekannt|unbekannter? (?:Empf[äa]nger|Benutzer)|Benutzer unbekannt|existiert nicht|nicht vorhanden/i,
     reason: "user-unknown",
     note: "Unknown-recipient wordings of many MTAs (list after sisimai's UserUnknown), French and German ones",
     example: { status: "5.0.0", diagnostic: "550 <ana@example.org>: No such user here" },
@@ -210,13 +216,15 @@ export const CLASSIFICATION_TABLE: readonly ClassificationRow[] = [
     example: { diagnostic: "Greylisted, please try again later" },
   },
   {
-    diagnostic: /retry time(?:out)? (?:exceeded|reached|expired)|(?:could not be|not) (?:delivered|sent) for (?:the )?(?:past )?\d+ (?:days?|hours?)|delivery time expired|message expired|too long in (?:the )?queue|(?:been|was) in the queue too long|timed? ?out|connection (?:refused|reset|lost|dropped)|delivery temporarily suspended|still being retried|will (?:be )?retr(?:y|ied)|has been delayed|not yet been delivered|temporar(?:y|ily) (?:failure|unavailable|deferred|rejected|problem)/i,
+    diagnostic:
+      /retry time(?:out)? (?:exceeded|reached|expired)|(?:could not be|not) (?:delivered|sent) for (?:the )?(?:past )?\d+ (?:days?|hours?)|delivery time expired|message expired|too long in (?:the )?queue|(?:been|was) in the queue too long|timed? ?out|connection (?:refused|reset|lost|dropped)|delivery temporarily suspended|still being retried|will (?:be )?retr(?:y|ied)|has been delayed|not yet been delivered|temporar(?:y|ily) (?:failure|unavailable|deferred|rejected|problem)/i,
     reason: "expired/delayed",
     note: "Queue expiry and connection failures: Postfix 'delivery temporarily suspended', qmail 'in the queue too long'",
     example: { diagnostic: "I'm not going to try again; this message has been in the queue too long." },
   },
   {
-    diagnostic: /\bpolic(?:y|ies)\b|not (?:allowed|permitted|authori[sz]ed)|access denied|relay(?:ing)? (?:access )?(?:denied|not permitted|prohibited)|\b(?:SPF|DMARC|DKIM)\b|unauthenticated|authentication (?:required|failed)|sender (?:address )?(?:rejected|denied|blocked)|prohibited|refused|rejected by (?:the )?(?:recipient|administrator|organi[sz]ation)|\bblocked\b/i,
+    diagnostic:
+      /\bpolic(?:y|ies)\b|not (?:allowed|permitted|authori[sz]ed)|access denied|relay(?:ing)? (?:access )?(?:denied|not permitted|prohibited)|\b(?:SPF|DMARC|DKIM)\b|unauthenticated|authentication (?:required|failed)|sender (?:address )?(?:rejected|denied|blocked)|prohibited|refused|rejected by (?:the )?(?:recipient|administrator|organi[sz]ation)|\bblocked\b/i,
     reason: "policy",
     note: "Policy refusals: 'Relay access denied', DMARC/SPF failures, 'rejected by the recipient's organization'",
     example: {

@@ -140,7 +140,10 @@ export async function recordInbound(deps: IntakeDeps, msg: MailboxMessage): Prom
 export type Recipient = ParsedReport["recipients"][number];
 
 /** The line of the report about this letter's address (a report may list several recipients). */
-export function relevantRecipient(report: ParsedReport, letter: LetterRow | undefined): Recipient | undefined {
+export function relevantRecipient(
+  report: ParsedReport,
+  letter: LetterRow | undefined,
+): Recipient | undefined {
   const address = letter?.address.toLowerCase();
   return (
     report.recipients.find((r) => address && r.recipient?.toLowerCase() === address) ?? report.recipients[0]
