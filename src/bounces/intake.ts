@@ -132,7 +132,7 @@ export async function recordInbound(deps: IntakeDeps, msg: MailboxMessage): Prom
     });
     if (!letter)
       return report.kind === "not-a-bounce" ? { status: "not-a-bounce", id } : { status: "needs-review", id };
-    const outcome = await actOnReport(tx, deps, letter, id, first, now);
+    const outcome = await actOnReport(tx, letter, id, first, now);
     return { status: "matched", id, correspondenceId: letter.id, outcome };
   });
 }
@@ -193,7 +193,6 @@ async function matchReport(
 /** C-17, C-18, B-5: what the report does to its letter, as events on the letter (each on the ledger). */
 export async function actOnReport(
   tx: Executor,
-  deps: IntakeDeps,
   letter: LetterRow,
   inboundId: string,
   line: Recipient | undefined,

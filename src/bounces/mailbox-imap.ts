@@ -58,7 +58,7 @@ export async function pollImapMailbox(
             { uid: true, source: true, internalDate: true },
             { uid: true },
           );
-          if (msg && msg.source) {
+          if (msg && msg.source !== undefined) {
             const receivedAt = msg.internalDate instanceof Date ? msg.internalDate : deps.clock.now();
             const result = await recordInbound(deps, {
               officeCode: mailbox.officeCode,

@@ -64,7 +64,7 @@ export async function matchReportByHand(
         details: { review: "matched", correspondence: letter.id },
       },
     ]);
-    const outcome = await actOnReport(tx, deps, letter, report.id, line, now);
+    const outcome = await actOnReport(tx, letter, report.id, line, now);
     await recordAudit(tx, actorOf(staff), now, {
       action: "mailbox.report-matched-by-hand",
       subjectType: "inbound-report",

@@ -10,7 +10,6 @@ import {
   type AddressFact,
   addressFact,
   type Findings,
-  type LeafEvent,
   num,
   type ProofManifest,
   parseLeaf,

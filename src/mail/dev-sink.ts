@@ -132,7 +132,7 @@ export async function startDevSink(opts: {
         () => undefined,
       );
       // Only a message with a return path can bounce; a report itself cannot.
-      if (!meta || !meta.envelopeFrom || meta.envelopeTo.length === 0) return undefined;
+      if (!meta?.envelopeFrom || meta.envelopeTo.length === 0) return undefined;
       return bounceOne(meta, meta.envelopeTo[0]!, kind);
     },
     deposit: (raw, envelope) => store(raw, envelope),

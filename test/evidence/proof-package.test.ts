@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLetter, readComposeInput } from "../../src/correspondence/service.ts";
 import { fileBlobStore } from "../../src/evidence/blob-store.ts";
 import { ledgerKeyOf } from "../../src/evidence/ledger-key.ts";
 import type { ProofManifest } from "../../src/evidence/proof-findings.ts";
