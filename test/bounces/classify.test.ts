@@ -29,6 +29,46 @@ interface Expectation {
 }
 
 const expectations: Expectation[] = [
+  // Postfix 3.7's own DSNs, as this machine's Postfix wrote them and Dovecot delivered them
+  // (test/mail/mail-servers.test.ts with SAVE_POSTFIX_FIXTURES=1).
+  {
+    file: "postfix-real-unknown-user",
+    format: "postfix",
+    source: "delivery-status",
+    kind: "hard",
+    recipients: [["nobody@ircc.example", "hard", "user-unknown", "5.1.1", "failed"]],
+    originalMessageId: "<5d1f0b7e-2c4a-4e8b-9f3d-6a7c8e9b0a11@ircc.example>",
+    envelopeId: "5d1f0b7e-2c4a-4e8b-9f3d-6a7c8e9b0a11",
+  },
+  {
+    file: "postfix-real-error-transport",
+    format: "postfix",
+    source: "delivery-status",
+    kind: "hard",
+    recipients: [["someone@unreachable.example", "hard", "other", "5.0.0", "failed"]],
+    originalMessageId: "<8b2e4c6a-1d3f-4a5b-8c7d-9e0f1a2b3c44@ircc.example>",
+    envelopeId: "8b2e4c6a-1d3f-4a5b-8c7d-9e0f1a2b3c44",
+  },
+  {
+    file: "postfix-real-two-recipients-full",
+    format: "postfix",
+    source: "delivery-status",
+    kind: "hard",
+    recipients: [
+      ["someone@unreachable.example", "hard", "other", "5.0.0", "failed"],
+      ["nobody@ircc.example", "hard", "user-unknown", "5.1.1", "failed"],
+    ],
+    originalMessageId: "<c4a7e9f1-3b5d-4c6e-8a0b-2d4f6a8c0e77@ircc.example>",
+  },
+  {
+    file: "postfix-real-delayed",
+    format: "postfix",
+    source: "delivery-status",
+    kind: "soft",
+    recipients: [["m.tremblay@down.example", "soft", "expired/delayed", "4.4.1", "delayed"]],
+    originalMessageId: "<e1b3d5f7-9a2c-4e6b-8d0f-1a3c5e7b9d22@ircc.example>",
+    envelopeId: "e1b3d5f7-9a2c-4e6b-8d0f-1a3c5e7b9d22",
+  },
   {
     file: "amazon-ses-dsn",
     format: "amazon-ses",
