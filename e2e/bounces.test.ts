@@ -1,19 +1,9 @@
-import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findStaffBySubject } from "../src/auth/store.ts";
-import { pollDevMailbox } from "../src/bounces/mailbox-dev.ts";
-import { readConfig } from "../src/config.ts";
-import { dispatchDue } from "../src/correspondence/dispatcher.ts";
-import { createLetter, readComposeInput } from "../src/correspondence/service.ts";
-import { demoShowcase } from "../src/demo/load.ts";
-import { fileBlobStore } from "../src/evidence/blob-store.ts";
-import { openFile } from "../src/files/service.ts";
 import { listOffices } from "../src/files/store.ts";
 import { en } from "../src/i18n/en.ts";
-import { createLogger } from "../src/logger.ts";
-import { outboundServices } from "../src/mail/outbound.ts";
 import { startTestApp, type TestApp } from "../test/support/app.ts";
+import { sendDemoLetter, watchDevMailbox } from "../test/support/sent-letters.ts";
 import { expectAccessible, launchBrowser, navigation, newContext, signIn, text } from "./support/browser.ts";
 
 // Issue "Bounces", done when: a person in the browser sees a demo letter bounce, sees it re-sent to the
@@ -31,44 +21,8 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function sendLetter(scenario: string) {
-  const agent = { ...(await findStaffBySubject(app.database.db, "agent.mtl"))!, ip: "127.0.0.1" };
-  const number = demoShowcase.find((s) => s.scenario === scenario)!.number;
-  const services = { db: app.database.db, clock: app.clock };
-  const file = await openFile(services, agent, number);
-  const id = await createLetter(
-    services,
-    agent,
-    number,
-    readComposeInput({
-      letterType: "general",
-      agentNote: "Votre dossier est à l’étude.",
-      recipient: file.routing.channel === "email" ? file.routing.address : "",
-    }),
-    "send",
-  );
-  const outbound = outboundServices({ ...readConfig({}), dataDir: app.dataDir }, app.devSink);
-  try {
-    await dispatchDue({ ...outbound, db: app.database.db, clock: app.clock, logger: createLogger("silent") });
-  } finally {
-    outbound.close();
-  }
-  return { id, number };
-}
-
-/** What `liaison worker` does every 30 seconds. */
-async function runWatcher() {
-  await pollDevMailbox(
-    {
-      db: app.database.db,
-      clock: app.clock,
-      blobs: fileBlobStore(path.join(app.dataDir, "blobs")),
-      logger: createLogger("silent"),
-    },
-    app.devSink!,
-    await listOffices(app.database.db),
-  );
-}
+const sendLetter = (scenario: string) => sendDemoLetter(app, scenario);
+const runWatcher = () => watchDevMailbox(app);
 
 async function bounceFromDevMail(page: Page, letterId: string) {
   const message = (await app.devSink!.list()).find((m) =>

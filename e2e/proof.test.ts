@@ -4,16 +4,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findStaffBySubject } from "../src/auth/store.ts";
-import { readConfig } from "../src/config.ts";
-import { dispatchDue } from "../src/correspondence/dispatcher.ts";
-import { createLetter, readComposeInput } from "../src/correspondence/service.ts";
-import { demoShowcase } from "../src/demo/load.ts";
-import { openFile } from "../src/files/service.ts";
 import { en } from "../src/i18n/en.ts";
-import { createLogger } from "../src/logger.ts";
-import { outboundServices } from "../src/mail/outbound.ts";
 import { startTestApp, type TestApp } from "../test/support/app.ts";
+import { sendDemoLetter } from "../test/support/sent-letters.ts";
 import { expectAccessible, launchBrowser, navigation, newContext, signIn } from "./support/browser.ts";
 
 // Issue "Proof of sending", done when: a person exports the proof of a demo letter from the browser,
@@ -28,27 +21,7 @@ const bin = path.resolve("bin/liaison.js");
 
 beforeAll(async () => {
   [app, browser] = await Promise.all([startTestApp(), launchBrowser()]);
-  const agent = { ...(await findStaffBySubject(app.database.db, "agent.mtl"))!, ip: "127.0.0.1" };
-  const number = demoShowcase.find((s) => s.scenario === "applicant-form-email")!.number;
-  const services = { db: app.database.db, clock: app.clock };
-  const file = await openFile(services, agent, number);
-  letterId = await createLetter(
-    services,
-    agent,
-    number,
-    readComposeInput({
-      letterType: "general",
-      agentNote: "Votre dossier est à l’étude.",
-      recipient: file.routing.channel === "email" ? file.routing.address : "",
-    }),
-    "send",
-  );
-  const outbound = outboundServices({ ...readConfig({}), dataDir: app.dataDir }, app.devSink);
-  try {
-    await dispatchDue({ ...outbound, db: app.database.db, clock: app.clock, logger: createLogger("silent") });
-  } finally {
-    outbound.close();
-  }
+  letterId = (await sendDemoLetter(app, "applicant-form-email")).id;
 });
 afterAll(async () => {
   await browser?.close();

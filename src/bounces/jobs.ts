@@ -19,7 +19,8 @@ export function watchMailboxes(
   const blobs = fileBlobStore(path.join(config.dataDir, "blobs"));
   return {
     name: "watch-mailboxes",
-    everyMs: config.mailboxPollMs,
+    // The development sink is read more often: a person bouncing a message on /dev/mail waits for it.
+    everyMs: devSink ? Math.min(config.mailboxPollMs, 5_000) : config.mailboxPollMs,
     async run(ctx) {
       const deps = { ...ctx, blobs };
       const offices = await listOffices(ctx.db);

@@ -1,10 +1,11 @@
 import { execFile, spawn } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { chmod, chown, mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
-import { createConnection, createServer } from "node:net";
+import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { freePort } from "./dovecot.ts";
 
 // A real MTA for the bounce tests: Debian's Postfix, as a separate instance with its own
 // config_directory, queue_directory and data_directory in a temporary folder (`postfix -c DIR start`),
@@ -48,20 +49,6 @@ export interface Postfix {
   /** Resolves with the first maillog line that matches, or fails with the log tail after `timeoutMs`. */
   waitForLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
   stop(): Promise<void>;
-}
-
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function greeting(port: number, timeoutMs = 2_000): Promise<string> {

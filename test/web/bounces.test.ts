@@ -1,18 +1,11 @@
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findStaffBySubject } from "../../src/auth/store.ts";
-import { pollDevMailbox } from "../../src/bounces/mailbox-dev.ts";
-import { readConfig } from "../../src/config.ts";
-import { dispatchDue } from "../../src/correspondence/dispatcher.ts";
-import { createLetter, openLetter, readComposeInput } from "../../src/correspondence/service.ts";
-import { demoShowcase } from "../../src/demo/load.ts";
-import { fileBlobStore } from "../../src/evidence/blob-store.ts";
-import { openFile, type StaffContext } from "../../src/files/service.ts";
+import { openLetter } from "../../src/correspondence/service.ts";
+import type { StaffContext } from "../../src/files/service.ts";
 import { listOffices } from "../../src/files/store.ts";
 import { en } from "../../src/i18n/en.ts";
-import { createLogger } from "../../src/logger.ts";
-import { outboundServices } from "../../src/mail/outbound.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
+import { sendDemoLetter, watchDevMailbox } from "../support/sent-letters.ts";
 
 // /agent/bounces and the development relay's bounces over HTTP (C-16, C-17): a sent letter is bounced
 // from /dev/mail, read by the watcher, and shown; an unmatched report is matched by hand or set aside;
@@ -32,40 +25,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function sendAndDispatch(scenario: string) {
-  const number = demoShowcase.find((s) => s.scenario === scenario)!.number;
-  const file = await openFile(services(), agent, number);
-  const id = await createLetter(
-    services(),
-    agent,
-    number,
-    readComposeInput({
-      letterType: "general",
-      agentNote: "Your file is under review.",
-      recipient: file.routing.channel === "email" ? file.routing.address : "",
-    }),
-    "send",
-  );
-  const outbound = outboundServices({ ...readConfig({}), dataDir: t.dataDir }, t.devSink);
-  try {
-    await dispatchDue({ ...outbound, db: t.database.db, clock: t.clock, logger: createLogger("silent") });
-  } finally {
-    outbound.close();
-  }
-  return id;
-}
-
-const watch = async () =>
-  pollDevMailbox(
-    {
-      db: t.database.db,
-      clock: t.clock,
-      blobs: fileBlobStore(path.join(t.dataDir, "blobs")),
-      logger: createLogger("silent"),
-    },
-    t.devSink!,
-    await listOffices(t.database.db),
-  );
+const sendAndDispatch = async (scenario: string) => (await sendDemoLetter(t, scenario)).id;
+const watch = () => watchDevMailbox(t);
 
 describe("returned mail (C-16, C-17)", () => {
   it("C-16/C-17: /dev/mail bounces a sent letter; once read, /agent/bounces lists it as sent to the post", async () => {

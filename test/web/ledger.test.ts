@@ -2,8 +2,6 @@ import crypto from "node:crypto";
 import { unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findStaffBySubject } from "../../src/auth/store.ts";
-import { readConfig } from "../../src/config.ts";
-import { dispatchDue } from "../../src/correspondence/dispatcher.ts";
 import { createLetter, readComposeInput } from "../../src/correspondence/service.ts";
 import { demoShowcase } from "../../src/demo/load.ts";
 import { loadOrCreateLedgerKey } from "../../src/evidence/ledger-key.ts";
@@ -13,9 +11,8 @@ import { verifyPackage } from "../../src/evidence/verify-package.ts";
 import { openFile, type StaffContext } from "../../src/files/service.ts";
 import { en } from "../../src/i18n/en.ts";
 import { fr } from "../../src/i18n/fr.ts";
-import { createLogger } from "../../src/logger.ts";
-import { outboundServices } from "../../src/mail/outbound.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
+import { sendDemoLetter } from "../support/sent-letters.ts";
 
 // The ledger and proof packages over HTTP (B-1, B-2, B-3): the published key, the ledger page and its
 // "sign now", and a letter's proof package downloaded from its page, only by staff of its office.
@@ -29,26 +26,12 @@ const escaped = (s: string) =>
 beforeAll(async () => {
   t = await startTestApp();
   agent = { ...(await findStaffBySubject(t.database.db, "agent.mtl"))!, ip: "127.0.0.1" };
-  const number = demoShowcase.find((s) => s.scenario === "applicant-form-email")!.number;
-  const services = { db: t.database.db, clock: t.clock };
-  const file = await openFile(services, agent, number);
-  letterId = await createLetter(
-    services,
-    agent,
-    number,
-    readComposeInput({
+  letterId = (
+    await sendDemoLetter(t, "applicant-form-email", {
       letterType: "general",
       agentNote: "Your file is under review.",
-      recipient: file.routing.channel === "email" ? file.routing.address : "",
-    }),
-    "send",
-  );
-  const outbound = outboundServices({ ...readConfig({}), dataDir: t.dataDir }, t.devSink);
-  try {
-    await dispatchDue({ ...outbound, db: t.database.db, clock: t.clock, logger: createLogger("silent") });
-  } finally {
-    outbound.close();
-  }
+    })
+  ).id;
 });
 afterAll(async () => {
   await t?.close();
