@@ -655,6 +655,7 @@ export const en = {
   "flag.clear": "Clear the flag",
   "flag.clearReason": "Why it is cleared (optional)",
   "letter.detail.copyOf": "Paper copy of an email: the party reports not receiving our email.",
+  "letters.followUp": "Mail came back for these letters, or a report says delivery is not confirmed: follow up.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -670,4 +670,5 @@ export const fr: Record<MessageKey, string> = {
   "flag.clear": "Lever le signalement",
   "flag.clearReason": "Pourquoi il est levé (facultatif)",
   "letter.detail.copyOf": "Copie papier d’un courriel : la partie dit ne pas recevoir nos courriels.",
+  "letters.followUp": "Du courrier est revenu pour ces lettres, ou un rapport indique que la livraison n’est pas confirmée : faites un suivi.",
 };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findStaffBySubject } from "../../src/auth/store.ts";
 import { openLetter } from "../../src/correspondence/service.ts";
+import { demoShowcase } from "../../src/demo/load.ts";
 import type { StaffContext } from "../../src/files/service.ts";
 import { listOffices } from "../../src/files/store.ts";
 import { en } from "../../src/i18n/en.ts";
@@ -50,6 +51,11 @@ describe("returned mail (C-16, C-17)", () => {
     expect(list.body).toContain(`href="/agent/letters/${id}"`);
     expect(list.body).toContain(escaped(en["bounces.outcome.post"]));
     expect((await mtl.get("/agent/post")).body).toContain(`/agent/letters/${id}/pdf`);
+    // The file says it too, for whoever opens it next (C-17, B-5).
+    const number = demoShowcase.find((s) => s.scenario === "applicant-form-email")!.number;
+    const file = await mtl.get(`/agent/files/${number}`);
+    expect(file.body).toContain('id="letters-follow-up"');
+    expect(file.body).toContain(escaped(en["letters.followUp"]));
   });
 
   it("C-16: an unmatched report waits for review; matched by hand to a letter id it acts on it; a bad id is a field error", async () => {

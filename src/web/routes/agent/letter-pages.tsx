@@ -91,9 +91,31 @@ export function LettersSection(props: { ctx: PageContext; view: FileView; letter
   const { ctx, view, letters } = props;
   const { t, lang } = ctx;
   const zone = view.office.timeZone;
+  // B-5, C-17: what came back and needs someone: a bounce, or a report that is not proof of receipt.
+  const followUps = letters.filter(({ events }) =>
+    events.some(
+      (e) =>
+        e.kind === "bounced" ||
+        (e.kind === "inbound-report" &&
+          (e.details.kind === "soft" || e.details.action === "relayed" || e.details.action === "delayed")),
+    ),
+  );
   return (
     <section aria-labelledby="letters-heading">
       <h2 id="letters-heading">{t("letters.title")}</h2>
+      {followUps.length > 0 ? (
+        <div class="notice notice-warning" id="letters-follow-up">
+          <p>{t("letters.followUp")}</p>
+          <ul>
+            {followUps.map(({ letter, state }) => (
+              <li key={letter.id}>
+                <a href={`/agent/letters/${letter.id}`}>{letterTypeLabel(t, letter.letterType)}</a> —{" "}
+                {stateLabel(t, state)}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {view.canRecord ? (
         <p>
           <a class="button" href={`/agent/files/${view.application.number}/letters/new`}>
