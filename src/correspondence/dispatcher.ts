@@ -182,7 +182,7 @@ async function dispatchBatch(deps: DispatchDeps, claims: readonly { id: string; 
     }
     toSend.push({ letter, attempts, office, attachments: attachments.get(id) ?? [] });
   }
-  const sealed = await Promise.all(
+  const sealing = await Promise.allSettled(
     toSend.map((c) => sealOnce(deps, c, sealedOf.get(c.letter.id), before, now)),
   );
   await before.write(db);
@@ -191,7 +191,17 @@ async function dispatchBatch(deps: DispatchDeps, claims: readonly { id: string; 
   const handOffs: Promise<void>[] = [];
   toSend.forEach((claim, i) => {
     const { letter } = claim;
-    const message = sealed[i]!;
+    const sealed = sealing[i]!;
+    if (sealed.status === "rejected") {
+      // One letter that cannot be sealed (its attachment gone from the blob store) must not hold back the
+      // batch: it keeps its lease and is tried again, alone, when the lease runs out.
+      deps.logger.error(
+        { letter: letter.id, err: { type: (sealed.reason as Error).name } },
+        "letter not sealed",
+      );
+      return;
+    }
+    const message = sealed.value;
     const parties = partiesOf.get(letter.applicationId as ApplicationId)!;
     const channel = chooseChannel(
       routeCorrespondence(parties, now),
@@ -211,7 +221,7 @@ async function dispatchBatch(deps: DispatchDeps, claims: readonly { id: string; 
   });
   await Promise.all(handOffs);
   await after.write(db);
-  return claims.length;
+  return claims.length - sealing.filter((s) => s.status === "rejected").length;
 }
 
 function recordOutcome(
