@@ -135,7 +135,6 @@ export function stateOf(events: readonly Pick<LetterEvent, "kind">[]): Correspon
 
 export type LetterEventKind = (typeof correspondenceEvents.$inferInsert)["kind"];
 
-/** Appends one event to a letter's history, inside the transaction of the change it records. */
 export interface NewLetterEvent {
   letterId: string;
   kind: LetterEventKind;
@@ -173,6 +172,7 @@ export async function appendLetterEvents(tx: Executor, events: readonly NewLette
   );
 }
 
+/** Appends one event to a letter's history, inside the transaction of the change it records. */
 export async function appendLetterEvent(
   tx: Executor,
   letterId: string,
@@ -225,7 +225,7 @@ export async function findSealed(db: Executor, id: string) {
   return row;
 }
 
-/** The files a letter carries, in the order they were attached (and are sealed in). */
+/** Letters by id, in no particular order (the dispatcher's batches). */
 export async function lettersByIds(db: Executor, ids: readonly string[]): Promise<LetterRow[]> {
   if (ids.length === 0) return [];
   return db
@@ -257,6 +257,7 @@ export async function attachmentsOfLetters(
   return byLetter;
 }
 
+/** The files a letter carries, in the order they were attached (and are sealed in). */
 export async function attachmentsOf(db: Executor, id: string): Promise<AttachmentRow[]> {
   return db
     .select()
