@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,6 +6,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { en } from "../src/i18n/en.ts";
 import { startTestApp, type TestApp } from "../test/support/app.ts";
+import { runCli } from "../test/support/run-cli.ts";
 import { sendDemoLetter } from "../test/support/sent-letters.ts";
 import { expectAccessible, launchBrowser, navigation, newContext, signIn } from "./support/browser.ts";
 
@@ -17,7 +18,6 @@ let app: TestApp;
 let browser: Browser;
 let letterId: string;
 const work = mkdtempSync(path.join(tmpdir(), "liaison-e2e-proof-"));
-const bin = path.resolve("bin/liaison.js");
 
 beforeAll(async () => {
   [app, browser] = await Promise.all([startTestApp(), launchBrowser()]);
@@ -30,9 +30,9 @@ afterAll(async () => {
 });
 
 const verify = (folder: string) =>
-  spawnSync(process.execPath, [bin, "proof", "verify", folder, "--lang", "en"], {
-    encoding: "utf8",
-    env: { ...process.env, DATABASE_URL: "", DATA_DIR: path.join(work, "unused") },
+  runCli(["proof", "verify", folder, "--lang", "en"], {
+    DATABASE_URL: "",
+    DATA_DIR: path.join(work, "unused"),
   });
 
 describe("proof of sending in a browser without JavaScript", () => {
@@ -67,7 +67,7 @@ describe("proof of sending in a browser without JavaScript", () => {
       expect(pdfText).toContain("Preuve d");
       expect(pdfText).toContain(letterId);
       expect(pdfText).not.toMatch(/livré/i);
-      const ok = verify(unpacked);
+      const ok = await verify(unpacked);
       expect(ok.status).toBe(0);
       expect(ok.stdout).toMatch(/^VALID:/);
 
@@ -75,12 +75,12 @@ describe("proof of sending in a browser without JavaScript", () => {
       const bytes = readFileSync(eml);
       bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 0x01;
       writeFileSync(eml, bytes);
-      const bad = verify(unpacked);
+      const bad = await verify(unpacked);
       expect(bad.status).toBe(1);
       expect(bad.stdout).toMatch(/^INVALID/);
       expect(bad.stdout).toContain("FAIL message.eml: This file was altered");
     } finally {
       await context.close();
     }
-  });
+  }, 180_000);
 });

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,23 +8,19 @@ import { ledgerKeyOf } from "../../src/evidence/ledger-key.ts";
 import { buildProofPackage, packageFolderName, writePackage } from "../../src/evidence/proof-package.ts";
 import { createLogger } from "../../src/logger.ts";
 import { type LetterDesk, openLetterDesk } from "../support/letters.ts";
+import { runCli } from "../support/run-cli.ts";
 
 // `liaison proof verify` and `liaison ledger` as a person runs them: real processes. Verification runs
 // with no database and no configuration at all (B-3): only the package and, optionally, a key file.
 
-const bin = path.resolve("bin/liaison.js");
 const work = mkdtempSync(path.join(tmpdir(), "liaison-proof-cli-"));
 let desk: LetterDesk;
 let folder: string;
 let zip: string;
 
 function run(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [bin, ...args], {
-    // Deliberately broken configuration: verify must not read it.
-    env: { ...process.env, DATABASE_URL: "not a url", DATA_DIR: path.join(work, "data"), ...env },
-    encoding: "utf8",
-    timeout: 120_000,
-  });
+  // Deliberately broken configuration: verify must not read it.
+  return runCli(args, { DATABASE_URL: "not a url", DATA_DIR: path.join(work, "data"), ...env });
 }
 
 beforeAll(async () => {
@@ -54,25 +49,25 @@ afterAll(async () => {
 });
 
 describe("liaison proof verify (B-3)", () => {
-  it("B-3: a folder and a .zip verify offline, with the agency's key given separately; the verdict is in the package's language", () => {
-    const r = run(["proof", "verify", folder, "--key", path.join(work, "agency.pem")]);
+  it("B-3: a folder and a .zip verify offline, with the agency's key given separately; the verdict is in the package's language", async () => {
+    const r = await run(["proof", "verify", folder, "--key", path.join(work, "agency.pem")]);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^VALIDE/);
     expect(r.stdout).toContain("Accepté par le serveur de courriel");
-    const z = run(["proof", "verify", zip, "--lang", "en"]);
+    const z = await run(["proof", "verify", zip, "--lang", "en"]);
     expect(z.status).toBe(0);
     expect(z.stdout).toMatch(/^VALID:/);
   });
 
-  it("B-3: one byte flipped in the message: exit 1, and the verdict says which file", () => {
+  it("B-3: one byte flipped in the message: exit 1, and the verdict says which file", async () => {
     const eml = path.join(folder, "message.eml");
     const original = readFileSync(eml);
     const altered = Buffer.from(original);
     altered[200] = altered[200]! ^ 0x20;
     writeFileSync(eml, altered);
     try {
-      const r = run(["proof", "verify", folder, "--lang", "en"]);
+      const r = await run(["proof", "verify", folder, "--lang", "en"]);
       expect(r.status).toBe(1);
       expect(r.stdout).toMatch(/^INVALID/);
       expect(r.stdout).toContain("FAIL message.eml: This file was altered");
@@ -81,20 +76,20 @@ describe("liaison proof verify (B-3)", () => {
     }
   });
 
-  it("B-3: against another agency's key: exit 1", () => {
+  it("B-3: against another agency's key: exit 1", async () => {
     const other = path.join(work, "other.pem");
     writeFileSync(other, ledgerKeyOf(crypto.generateKeyPairSync("ed25519").privateKey).publicKeyPem);
-    const r = run(["proof", "verify", folder, "--key", other, "--json"]);
+    const r = await run(["proof", "verify", folder, "--key", other, "--json"]);
     expect(r.status).toBe(1);
     expect(JSON.parse(r.stdout).valid).toBe(false);
   });
 
-  it("B-3: no package there, or no key file: a clear error in both languages, exit 2", () => {
-    const r = run(["proof", "verify", path.join(work, "nothing-here")]);
+  it("B-3: no package there, or no key file: a clear error in both languages, exit 2", async () => {
+    const r = await run(["proof", "verify", path.join(work, "nothing-here")]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("Cannot read a proof package");
     expect(r.stderr).toContain("Impossible de lire un paquet de preuve");
-    const k = run(["proof", "verify", folder, "--key", path.join(work, "missing.pem")]);
+    const k = await run(["proof", "verify", folder, "--key", path.join(work, "missing.pem")]);
     expect(k.status).toBe(2);
     expect(k.stderr).toContain("Cannot read the key");
   });
@@ -102,23 +97,26 @@ describe("liaison proof verify (B-3)", () => {
 
 describe("liaison ledger (B-2)", () => {
   const env = { DATABASE_URL: "" };
-  it("B-2: `ledger key` prints the Ed25519 public key; `ledger sign` then `ledger verify` pass on a fresh ledger", () => {
-    const key = run(["ledger", "key"], env);
+  it("B-2: `ledger key` prints the Ed25519 public key; `ledger sign` then `ledger verify` pass on a fresh ledger", async () => {
+    const key = await run(["ledger", "key"], env);
     expect(key.status).toBe(0);
     expect(crypto.createPublicKey(key.stdout).asymmetricKeyType).toBe("ed25519");
-    expect(run(["demo"], env).status).toBe(0);
-    const sign = run(["ledger", "sign"], env);
+    expect((await run(["demo"], env)).status).toBe(0);
+    const sign = await run(["ledger", "sign"], env);
     expect(sign.status).toBe(0);
     expect(sign.stdout).toMatch(/^Signed: tree head of \d+ leaves/);
-    const verify = run(["ledger", "verify"], env);
+    const verify = await run(["ledger", "verify"], env);
     expect(verify.stdout).toMatch(/^OK: \d+ leaves, 1 signed tree heads checked/);
     expect(verify.status).toBe(0);
-  });
+  }, 240_000);
 
-  it("`proof export` of an unknown letter says so and exits 1; without --out it shows the usage", () => {
-    const unknown = run(["proof", "export", crypto.randomUUID(), "--out", path.join(work, "x.zip")], env);
+  it("`proof export` of an unknown letter says so and exits 1; without --out it shows the usage", async () => {
+    const unknown = await run(
+      ["proof", "export", crypto.randomUUID(), "--out", path.join(work, "x.zip")],
+      env,
+    );
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toContain("No letter");
-    expect(run(["proof", "export", crypto.randomUUID()], env).status).toBe(2);
+    expect((await run(["proof", "export", crypto.randomUUID()], env)).status).toBe(2);
   });
 });
