@@ -158,7 +158,10 @@ export function assessProof(input: {
   const addresses = input.addressHistory.map(addressFact);
   const usedKind =
     addresses.find((a) => a.value === addressUsed)?.kind ?? (channel === "post" ? "postal" : "email");
-  const sameKind = addresses.filter((a) => a.kind === usedKind);
+  // C-2: an email address given by phone is recorded but is not consent; it never supersedes one that is.
+  const sameKind = addresses.filter(
+    (a) => a.kind === usedKind && !(a.kind === "email" && a.source === "phone"),
+  );
   let latestAddressAtSend: AddressFact | null = null;
   if (leftAt)
     for (const a of sameKind)

@@ -110,6 +110,14 @@ describe("assessProof (B-4, B-5)", () => {
     expect(warnings(events, history)).toContain(code);
   });
 
+  it("B-4/C-2: an email given by phone later is not a newer address to write to: no warning", () => {
+    const byPhone = {
+      ...address(2, "b@example.com", "2026-04-01T10:00:00.000Z", "2026-04-02T10:00:00.000Z"),
+    };
+    byPhone.details = { ...byPhone.details, source: "phone" };
+    expect(warnings([generated, sent, closed], [first, byPhone])).toEqual([]);
+  });
+
   it("B-4: an address recorded after the deadline is not a change that matters to this letter", () => {
     const late = address(2, "b@example.com", "2026-08-01T10:00:00.000Z", "2026-08-01T10:00:00.000Z");
     expect(
