@@ -92,6 +92,8 @@ export const errorCatalogue = {
   ATTACHMENT_TOO_LARGE: 413,
   /** More than 5 files attached to one letter. */
   TOO_MANY_ATTACHMENTS: 400,
+  /** C-21: moving a file to the office that already holds it. */
+  TRANSFER_SAME_OFFICE: 400,
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

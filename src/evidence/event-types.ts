@@ -22,7 +22,8 @@ export type LedgerEventKind =
   | "decision-made"
   | "content-read"
   | "resent"
-  | "file-flagged";
+  | "file-flagged"
+  | "file-transferred";
 
 export const ledgerEventTypes: Record<LedgerEventKind, string> = {
   // The agency accepted the letter for sending: it is written, checked and scheduled.
@@ -48,4 +49,6 @@ export const ledgerEventTypes: Record<LedgerEventKind, string> = {
   "content-read": "ContentHandover",
   resent: "liaison.ResentToUpdatedAddress",
   "file-flagged": "liaison.FileFlagged",
+  // C-21: a file moved to another office (for processing, or triage).
+  "file-transferred": "liaison.FileTransferred",
 };

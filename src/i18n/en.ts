@@ -548,6 +548,25 @@ export const en = {
   "error.ATTACHMENT_TOO_LARGE":
     "The attachments are too large: at most 5 MB for each file, and 10 MB for all the files of a letter.",
   "error.TOO_MANY_ATTACHMENTS": "A letter can carry at most 5 attached files.",
+  "transfer.title": "Offices that held this file",
+  "transfer.none": "The file has stayed at the office that received it.",
+  "transfer.colAt": "When",
+  "transfer.colFrom": "From",
+  "transfer.colTo": "To",
+  "transfer.colKind": "Kind of move",
+  "transfer.colNotice": "Notice",
+  "transfer.kind.processing": "For processing (the party is told)",
+  "transfer.kind.triage": "Triage (no notice)",
+  "transfer.noticeLink": "Transfer notice",
+  "transfer.noNotice": "None (triage)",
+  "transfer.move": "Move the file to another office",
+  "transfer.toOffice": "New office",
+  "transfer.kindLabel": "Kind of move",
+  "transfer.kindHint":
+    "For processing, a notice goes at once to the person correspondence is routed to, with the new office in copy. Triage sends nothing.",
+  "transfer.submit": "Move the file",
+  "transfer.done": "The file was moved to another office. It is no longer in your offices' files.",
+  "error.TRANSFER_SAME_OFFICE": "The file is already at this office. Choose another office.",
   "attachmentType.pdf": "PDF document",
   "attachmentType.png": "PNG image",
   "attachmentType.jpeg": "JPEG image",
@@ -655,7 +674,8 @@ export const en = {
   "flag.clear": "Clear the flag",
   "flag.clearReason": "Why it is cleared (optional)",
   "letter.detail.copyOf": "Paper copy of an email: the party reports not receiving our email.",
-  "letters.followUp": "Mail came back for these letters, or a report says delivery is not confirmed: follow up.",
+  "letters.followUp":
+    "Mail came back for these letters, or a report says delivery is not confirmed: follow up.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -559,6 +559,26 @@ export const fr: Record<MessageKey, string> = {
     "Seuls les fichiers PDF, PNG, JPEG et TIFF peuvent être joints. Un fichier est reconnu à son contenu, non à son nom, et un fichier vide est refusé.",
   "error.ATTACHMENT_TOO_LARGE":
     "Les pièces jointes sont trop volumineuses : 5 Mo au plus par fichier, et 10 Mo au plus pour l’ensemble des fichiers d’une lettre.",
+  "transfer.title": "Bureaux qui ont détenu ce dossier",
+  "transfer.none": "Le dossier est resté au bureau qui l’a reçu.",
+  "transfer.colAt": "Quand",
+  "transfer.colFrom": "De",
+  "transfer.colTo": "À",
+  "transfer.colKind": "Type de transfert",
+  "transfer.colNotice": "Avis",
+  "transfer.kind.processing": "Aux fins de traitement (la partie est avisée)",
+  "transfer.kind.triage": "Triage (sans avis)",
+  "transfer.noticeLink": "Avis de transfert",
+  "transfer.noNotice": "Aucun (triage)",
+  "transfer.move": "Transférer le dossier à un autre bureau",
+  "transfer.toOffice": "Nouveau bureau",
+  "transfer.kindLabel": "Type de transfert",
+  "transfer.kindHint":
+    "Aux fins de traitement, un avis part aussitôt à la personne à qui la correspondance est acheminée, avec le nouveau bureau en copie. Le triage n’envoie rien.",
+  "transfer.submit": "Transférer le dossier",
+  "transfer.done":
+    "Le dossier a été transféré à un autre bureau. Il ne fait plus partie des dossiers de vos bureaux.",
+  "error.TRANSFER_SAME_OFFICE": "Le dossier est déjà à ce bureau. Choisissez un autre bureau.",
   "error.TOO_MANY_ATTACHMENTS": "Une lettre peut porter au plus 5 fichiers joints.",
   "attachmentType.pdf": "Document PDF",
   "attachmentType.png": "Image PNG",
@@ -670,5 +690,6 @@ export const fr: Record<MessageKey, string> = {
   "flag.clear": "Lever le signalement",
   "flag.clearReason": "Pourquoi il est levé (facultatif)",
   "letter.detail.copyOf": "Copie papier d’un courriel : la partie dit ne pas recevoir nos courriels.",
-  "letters.followUp": "Du courrier est revenu pour ces lettres, ou un rapport indique que la livraison n’est pas confirmée : faites un suivi.",
+  "letters.followUp":
+    "Du courrier est revenu pour ces lettres, ou un rapport indique que la livraison n’est pas confirmée : faites un suivi.",
 };

@@ -4,3 +4,4 @@ export * from "./correspondence.ts";
 export * from "./evidence.ts";
 export * from "./files.ts";
 export * from "./offices.ts";
+export * from "./transfers.ts";
