@@ -23,7 +23,8 @@ export type LedgerEventKind =
   | "content-read"
   | "resent"
   | "file-flagged"
-  | "file-transferred";
+  | "file-transferred"
+  | "reconsideration-requested";
 
 export const ledgerEventTypes: Record<LedgerEventKind, string> = {
   // The agency accepted the letter for sending: it is written, checked and scheduled.
@@ -51,4 +52,6 @@ export const ledgerEventTypes: Record<LedgerEventKind, string> = {
   "file-flagged": "liaison.FileFlagged",
   // C-21: a file moved to another office (for processing, or triage).
   "file-transferred": "liaison.FileTransferred",
+  // C-22: a request for reconsideration or reactivation was received; its decision is "decision-made".
+  "reconsideration-requested": "liaison.ReconsiderationRequested",
 };

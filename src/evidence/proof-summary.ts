@@ -348,6 +348,7 @@ const en: Wording = {
       resent: "Re-sent to the address the party gave since, as a new letter",
       "file-flagged": "File flagged: the party reports not receiving email",
       "file-transferred": "File transferred to another office",
+      "reconsideration-requested": "Request for reconsideration received",
     },
   },
   integrity: {
@@ -534,6 +535,7 @@ const fr: Wording = {
       resent: "Renvoyée, comme nouvelle lettre, à l’adresse fournie depuis par la partie",
       "file-flagged": "Dossier signalé : la partie dit ne pas recevoir les courriels",
       "file-transferred": "Dossier transféré à un autre bureau",
+      "reconsideration-requested": "Demande de réexamen reçue",
     },
   },
   integrity: {

@@ -22,6 +22,7 @@ import {
 import { Layout, type PageContext } from "../../views/layout.tsx";
 import type { FileExtras } from "./file-extras.ts";
 import { type FileLetters, LettersSection } from "./letter-pages.tsx";
+import { ReconsiderationSection } from "./reconsideration-pages.tsx";
 import { TransferSection } from "./transfer-section.tsx";
 
 export function FilePage(props: {
@@ -120,6 +121,8 @@ export function FilePage(props: {
         destinations={props.extras.destinations}
         offices={props.extras.offices}
       />
+
+      <ReconsiderationSection ctx={ctx} view={view} state={state} requests={props.extras.requests} />
 
       <h2>{t("file.parties")}</h2>
       {partiesOf(parties).map((party) => (

@@ -11,6 +11,7 @@ import {
   recordRepresentative,
   withdrawRepresentative,
 } from "../../../files/service.ts";
+import { recordRequest } from "../../../reconsideration/service.ts";
 import { transferFile } from "../../../transfers/service.ts";
 import type { AppDeps } from "../../app.ts";
 import { pageContext, requireStaff, sendPage } from "../../context.ts";
@@ -18,6 +19,7 @@ import type { FormState } from "../../views/forms.tsx";
 import { loadFileExtras } from "./file-extras.ts";
 import { FilePage } from "./file-page.tsx";
 import { registerLetterRoutes } from "./letters.tsx";
+import { registerReconsiderationRoutes } from "./reconsideration.tsx";
 import { HomePage, SearchPage } from "./search-page.tsx";
 
 type FileParams = { Params: { number: string } };
@@ -186,5 +188,10 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AppDeps): void {
       done.stillReadable ? fileSaved(number) : "/agent?transferred=1",
     ),
   );
+  app.post<FileParams>(
+    "/agent/files/:number/reconsideration",
+    fileForm("reconsideration", recordRequest, (id) => `/agent/reconsideration/${id}`),
+  );
   registerLetterRoutes(app, deps);
+  registerReconsiderationRoutes(app, deps);
 }
