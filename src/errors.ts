@@ -92,6 +92,18 @@ export const errorCatalogue = {
   ATTACHMENT_TOO_LARGE: 413,
   /** More than 5 files attached to one letter. */
   TOO_MANY_ATTACHMENTS: 400,
+  /** C-21: moving a file to the office that already holds it. */
+  TRANSFER_SAME_OFFICE: 400,
+  /** C-22: a request for reconsideration on a file that is neither refused nor abandoned. */
+  NOT_ELIGIBLE_FOR_RECONSIDERATION: 409,
+  /** C-22: a second request while one on the same file awaits its decision. */
+  RECONSIDERATION_PENDING: 409,
+  /** C-22: deciding a request that already has its (final) decision. */
+  REQUEST_ALREADY_DECIDED: 409,
+  /** C-24: granting reactivation of a citizenship file without naming the agency's administrative error. */
+  AGENCY_ERROR_REQUIRED: 400,
+  /** C-23: reopening a file without the new date by which the documents are due. */
+  REOPEN_DEADLINE_REQUIRED: 400,
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

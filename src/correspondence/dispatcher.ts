@@ -9,7 +9,7 @@ import type { ApplicationId } from "../files/model.ts";
 import { routeCorrespondence } from "../files/rules.ts";
 import { findOffice, loadPartiesOfFiles, type Office } from "../files/store.ts";
 import type { DkimKey } from "../mail/dkim.ts";
-import { sealMessage } from "../mail/seal.ts";
+import { type OutboundEnvelope, sealMessage } from "../mail/seal.ts";
 import type { MailTransport, SmtpOutcome } from "../mail/transport.ts";
 import { noteSha256 } from "./letter-content.ts";
 import { sentNote } from "./notes.ts";
@@ -114,7 +114,7 @@ interface Claimed {
 
 interface Sealed {
   bytes: Buffer;
-  envelope: { from: string; to: string };
+  envelope: OutboundEnvelope;
   messageId: string;
 }
 
@@ -320,7 +320,12 @@ async function sealOnce(
     if (!bytes) throw new Error("sealed message missing from the blob store");
     return {
       bytes,
-      envelope: { from: existing.envelopeFrom, to: existing.envelopeTo },
+      // The copy is on the letter (C-21), so a re-send after a crash goes to the same recipients.
+      envelope: {
+        from: existing.envelopeFrom,
+        to: existing.envelopeTo,
+        ...(letter.cc ? { cc: letter.cc } : {}),
+      },
       messageId: existing.messageId,
     };
   }
@@ -346,6 +351,7 @@ async function sealOnce(
       address: letter.fromAddress,
     },
     to: letter.address,
+    cc: letter.cc ?? undefined,
     subject: letter.subject,
     text: letter.body,
     attachments: files,
@@ -371,6 +377,7 @@ async function sealOnce(
     size: sealed.size,
     messageId: sealed.messageId,
     envelopeTo: sealed.envelope.to,
+    ...(sealed.envelope.cc ? { envelopeCc: sealed.envelope.cc } : {}),
     dkim: sealed.dkim,
   });
   return { bytes: sealed.bytes, envelope: sealed.envelope, messageId: sealed.messageId };

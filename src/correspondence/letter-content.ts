@@ -16,6 +16,8 @@ export function letterContent(letter: LetterRow, attachments: readonly Attachmen
     channel: letter.channel,
     routingReason: letter.routingReason,
     address: letter.address,
+    // C-21: only a transfer notice has a copy; other letters' content (and hash) is as it always was.
+    ...(letter.cc ? { cc: letter.cc } : {}),
     contactPoint: letter.contactPointSeq,
     from: letter.fromAddress,
     subject: letter.subject,

@@ -108,6 +108,15 @@ const nonComplianceOutcome: Record<LineOfBusiness, { en: string; fr: string }> =
   refugee: { en: "declared abandoned", fr: "déclarée abandonnée" },
 };
 
+/**
+ * What a use case other than the composer adds to a letter: values it fills itself (the new office's
+ * name in both languages on a transfer notice) and an address in copy (C-21).
+ */
+export interface LetterExtras {
+  values?: Record<string, PlaceholderValue>;
+  cc?: string;
+}
+
 export interface LetterPreview {
   letterType: LetterType;
   template: TemplateRow;
@@ -140,6 +149,7 @@ export async function prepareLetter(
   number: string,
   input: ComposeInput,
   files: readonly UploadedFile[] = [],
+  extras: LetterExtras = {},
 ) {
   const file = await openFile(deps, staff, number);
   if (!file.canRecord) throw new AppError("ROLE_NOT_ALLOWED");
@@ -186,7 +196,8 @@ export async function prepareLetter(
     ...parsePlaceholders(template.bodyFr),
   ]);
   for (const [placeholder, field] of Object.entries(agentFields)) {
-    if (used.has(placeholder) && input[field] === "") fail(field, "REQUIRED");
+    if (used.has(placeholder) && input[field] === "" && !extras.values?.[placeholder])
+      fail(field, "REQUIRED");
   }
   if (input.requestDate) {
     if (!isIsoDate(input.requestDate)) fail("requestDate", "INVALID_DATE");
@@ -213,6 +224,7 @@ export async function prepareLetter(
     if (input[field] !== "")
       values[placeholder] = field === "requestDate" ? dateValue(input[field]) : input[field];
   }
+  Object.assign(values, extras.values);
   if (input.deadline) {
     values.deadline = dateValue(input.deadline);
     if (deadlinePlaceholderOf(type) === "interview_date") {
@@ -269,8 +281,9 @@ export async function createLetter(
   input: ComposeInput,
   intent: "draft" | "send",
   uploads?: LetterUploads,
+  extras: LetterExtras = {},
 ): Promise<string> {
-  const { file, preview } = await prepareLetter(deps, staff, number, input, uploads?.files ?? []);
+  const { file, preview } = await prepareLetter(deps, staff, number, input, uploads?.files ?? [], extras);
   const id = randomUUID();
   const now = file.at;
   const actor = actorOf(staff);
@@ -300,6 +313,7 @@ export async function createLetter(
       channel: preview.routing.channel,
       routingReason: preview.routing.reason,
       address: preview.routing.address,
+      cc: extras.cc ?? null,
       contactPointSeq: preview.routing.contactPoint.seq,
       fromAddress: preview.from,
       subject: preview.subject,
@@ -375,6 +389,8 @@ async function schedulePostalCopy(
     id,
     channel: "post",
     address: postal.value,
+    // The copy went with the email; a paper letter has one addressee.
+    cc: null,
     contactPointSeq: postal.seq,
     createdAt: now,
   });
@@ -385,16 +401,22 @@ async function schedulePostalCopy(
   await schedule(tx, id, "post", now, actor, letter.id);
 }
 
-/** A letter as a person may see it: only on a file of an office they are posted to (else 404). */
+/**
+ * A letter as a person may see it: only on a file of an office they are posted to (else 404). The file's
+ * current office decides, not the office that wrote the letter: after a transfer (C-21) the new office
+ * sees the whole correspondence and the old one none of it.
+ */
 export async function openLetter(deps: Deps, staff: StaffContext, id: string) {
   const letter = await findLetter(deps.db, id);
-  if (!letter || !canReadFilesOf(staff.postings, letter.officeCode as never)) throw new AppError("NOT_FOUND");
+  const application = letter && (await findApplicationById(deps.db, letter.applicationId));
+  if (!letter || !application || !canReadFilesOf(staff.postings, application.officeCode))
+    throw new AppError("NOT_FOUND");
   const events = await letterEvents(deps.db, id);
   return {
     letter,
     events,
     state: stateOf(events),
-    canAct: canRecordOnFilesOf(staff.postings, letter.officeCode as never),
+    canAct: canRecordOnFilesOf(staff.postings, application.officeCode),
   };
 }
 

@@ -22,7 +22,9 @@ export type LedgerEventKind =
   | "decision-made"
   | "content-read"
   | "resent"
-  | "file-flagged";
+  | "file-flagged"
+  | "file-transferred"
+  | "reconsideration-requested";
 
 export const ledgerEventTypes: Record<LedgerEventKind, string> = {
   // The agency accepted the letter for sending: it is written, checked and scheduled.
@@ -48,4 +50,8 @@ export const ledgerEventTypes: Record<LedgerEventKind, string> = {
   "content-read": "ContentHandover",
   resent: "liaison.ResentToUpdatedAddress",
   "file-flagged": "liaison.FileFlagged",
+  // C-21: a file moved to another office (for processing, or triage).
+  "file-transferred": "liaison.FileTransferred",
+  // C-22: a request for reconsideration or reactivation was received; its decision is "decision-made".
+  "reconsideration-requested": "liaison.ReconsiderationRequested",
 };

@@ -347,6 +347,8 @@ const en: Wording = {
       "content-read": "Opened by the authenticated recipient in the portal",
       resent: "Re-sent to the address the party gave since, as a new letter",
       "file-flagged": "File flagged: the party reports not receiving email",
+      "file-transferred": "File transferred to another office",
+      "reconsideration-requested": "Request for reconsideration received",
     },
   },
   integrity: {
@@ -532,6 +534,8 @@ const fr: Wording = {
       "content-read": "Ouverte dans le portail par le destinataire authentifié",
       resent: "Renvoyée, comme nouvelle lettre, à l’adresse fournie depuis par la partie",
       "file-flagged": "Dossier signalé : la partie dit ne pas recevoir les courriels",
+      "file-transferred": "Dossier transféré à un autre bureau",
+      "reconsideration-requested": "Demande de réexamen reçue",
     },
   },
   integrity: {

@@ -25,6 +25,11 @@ export function canRecordOnFilesOf(postings: readonly Posting[], office: OfficeC
   return postings.some((p) => p.officeCode === office && fileWriters.includes(p.role));
 }
 
+/** C-22: only the decision-maker of the office holding the file decides a request for reconsideration. */
+export function canDecideOn(postings: readonly Posting[], office: OfficeCode): boolean {
+  return postings.some((p) => p.officeCode === office && p.role === "decision-maker");
+}
+
 /** SPEC section 1: the office admin manages the office's mailbox, templates and response periods. */
 export function canAdministerOffice(postings: readonly Posting[], office: OfficeCode): boolean {
   return postings.some((p) => p.officeCode === office && p.role === "office-admin");

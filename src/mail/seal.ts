@@ -41,6 +41,8 @@ export interface SealInput {
   from: { name: string; address: string };
   /** The routed address, exactly as on file (C-5). */
   to: string;
+  /** C-21: an address in copy (the new office's generic mailbox on a transfer notice). */
+  cc?: string | undefined;
   subject: string;
   text: string;
   attachments?: SealAttachment[];
@@ -60,13 +62,24 @@ export interface SealedMessage {
   /** With angle brackets, as in the header: `<id@messageIdDomain>`. */
   messageId: string;
   /** The SMTP envelope: a VERP sender that names this correspondence, and the routed recipient. */
-  envelope: { from: string; to: string };
+  envelope: OutboundEnvelope;
   /**
    * B-8: the public key record the signature was made with, captured at send time so the signature
    * can be checked after the key is rotated and the DNS record withdrawn.
    */
   dkim: { selector: string; domain: string; recordName: string; record: string };
 }
+
+/**
+ * The SMTP envelope: the VERP sender, the routed recipient and, on a transfer notice, the address in copy,
+ * so the new office's mailbox receives the very bytes the applicant does (C-21).
+ */
+// A type, not an interface: nodemailer's envelope input wants an object type with an implicit index signature.
+export type OutboundEnvelope = {
+  from: string;
+  to: string;
+  cc?: string | undefined;
+};
 
 export type SealErrorCode =
   | "INVALID_CORRESPONDENCE_ID"
@@ -126,11 +139,16 @@ export async function sealMessage(input: SealInput): Promise<SealedMessage> {
   checkInput(input);
   const id = input.correspondenceId.toLowerCase();
   const messageId = `<${id}@${input.messageIdDomain.toLowerCase()}>`;
-  const envelope = { from: encodeVerp(input.from.address, id), to: input.to };
+  const envelope: OutboundEnvelope = {
+    from: encodeVerp(input.from.address, id),
+    to: input.to,
+    ...(input.cc ? { cc: input.cc } : {}),
+  };
 
   const composer = new MailComposer({
     from: { name: input.from.name, address: input.from.address },
     to: input.to,
+    ...(input.cc ? { cc: input.cc } : {}),
     subject: input.subject,
     messageId,
     date: input.date,
@@ -183,6 +201,8 @@ function checkInput(input: SealInput): void {
   }
   if (!isValidEmail(input.to))
     throw new SealError("INVALID_ADDRESS", "The recipient is not a sendable address");
+  if (input.cc !== undefined && !isValidEmail(input.cc))
+    throw new SealError("INVALID_ADDRESS", "The address in copy is not a sendable address");
   if (!hostnamePattern.test(input.messageIdDomain)) {
     throw new SealError("INVALID_DOMAIN", "The Message-ID domain is not a domain name");
   }

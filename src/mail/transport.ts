@@ -1,4 +1,5 @@
 import nodemailer from "nodemailer";
+import type { OutboundEnvelope } from "./seal.ts";
 
 // Hands sealed bytes to an SMTP server exactly as they are (no re-encoding, no second DKIM signature)
 // and says what the server answered, in the terms the dispatcher needs.
@@ -24,8 +25,13 @@ export type SmtpOutcome =
   /** 5xx: the server refused this message; trying again would change nothing. */
   | { kind: "rejected"; response: string; code: string | undefined };
 
+/** The envelope recipients: the routed address, then the address in copy (C-21) when there is one. */
+export function recipientsOf(envelope: OutboundEnvelope): string[] {
+  return envelope.cc ? [envelope.to, envelope.cc] : [envelope.to];
+}
+
 export interface MailTransport {
-  send(raw: Buffer, envelope: { from: string; to: string }, now: () => Date): Promise<SmtpOutcome>;
+  send(raw: Buffer, envelope: OutboundEnvelope, now: () => Date): Promise<SmtpOutcome>;
   close(): void;
 }
 
@@ -48,7 +54,10 @@ export function smtpTransport(
   return {
     async send(raw, envelope, now) {
       try {
-        const info = await transport.sendMail({ raw, envelope: { from: envelope.from, to: [envelope.to] } });
+        const info = await transport.sendMail({
+          raw,
+          envelope: { from: envelope.from, to: recipientsOf(envelope) },
+        });
         const reply = String(info.response ?? "");
         return {
           kind: "accepted",

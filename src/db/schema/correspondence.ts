@@ -81,6 +81,11 @@ export const correspondence = pgTable(
     routingReason: text("routing_reason").notNull(),
     /** The address exactly as on file (C-5): an email address, or postal lines joined by "\n". */
     address: text("address").notNull(),
+    /**
+     * C-21: an address in copy (the new office's generic mailbox on a transfer notice); sealed into the
+     * Cc header and the envelope. Null on every other letter.
+     */
+    cc: text("cc"),
     contactPointSeq: integer("contact_point_seq").notNull(),
     fromAddress: text("from_address").notNull(),
     subject: text("subject").notNull(),

@@ -4,3 +4,5 @@ export * from "./correspondence.ts";
 export * from "./evidence.ts";
 export * from "./files.ts";
 export * from "./offices.ts";
+export * from "./reconsideration.ts";
+export * from "./transfers.ts";

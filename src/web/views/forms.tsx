@@ -141,7 +141,7 @@ export function PastInstantField(props: FieldProps & { now: string }) {
   );
 }
 
-export function TextField(props: FieldProps & { multiline?: boolean; type?: "text" | "email" }) {
+export function TextField(props: FieldProps & { multiline?: boolean; type?: "text" | "email" | "date" }) {
   const value = submittedValue(props.state, props.form, props.name);
   return (
     <Field {...props}>

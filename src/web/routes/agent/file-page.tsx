@@ -20,7 +20,10 @@ import {
   TextField,
 } from "../../views/forms.tsx";
 import { Layout, type PageContext } from "../../views/layout.tsx";
+import type { FileExtras } from "./file-extras.ts";
 import { type FileLetters, LettersSection } from "./letter-pages.tsx";
+import { ReconsiderationSection } from "./reconsideration-pages.tsx";
+import { TransferSection } from "./transfer-section.tsx";
 
 export function FilePage(props: {
   ctx: PageContext;
@@ -29,6 +32,8 @@ export function FilePage(props: {
   saved: boolean;
   /** The file's letters, newest first; the section is left out of pages that did not load them. */
   letters?: FileLetters | undefined;
+  /** Transfers and reconsideration (C-21..C-24). */
+  extras: FileExtras;
 }) {
   const { ctx, view, state } = props;
   const { t, lang } = ctx;
@@ -107,6 +112,17 @@ export function FilePage(props: {
       <AsOfForm ctx={ctx} view={view} state={state} />
 
       {props.letters ? <LettersSection ctx={ctx} view={view} letters={props.letters} /> : null}
+
+      <TransferSection
+        ctx={ctx}
+        view={view}
+        state={state}
+        transfers={props.extras.transfers}
+        destinations={props.extras.destinations}
+        offices={props.extras.offices}
+      />
+
+      <ReconsiderationSection ctx={ctx} view={view} state={state} requests={props.extras.requests} />
 
       <h2>{t("file.parties")}</h2>
       {partiesOf(parties).map((party) => (

@@ -11,11 +11,15 @@ import {
   recordRepresentative,
   withdrawRepresentative,
 } from "../../../files/service.ts";
+import { recordRequest } from "../../../reconsideration/service.ts";
+import { transferFile } from "../../../transfers/service.ts";
 import type { AppDeps } from "../../app.ts";
 import { pageContext, requireStaff, sendPage } from "../../context.ts";
 import type { FormState } from "../../views/forms.tsx";
+import { loadFileExtras } from "./file-extras.ts";
 import { FilePage } from "./file-page.tsx";
 import { registerLetterRoutes } from "./letters.tsx";
+import { registerReconsiderationRoutes } from "./reconsideration.tsx";
 import { HomePage, SearchPage } from "./search-page.tsx";
 
 type FileParams = { Params: { number: string } };
@@ -42,7 +46,17 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AppDeps): void {
     const searching = ["number", "name", "email", "status", "office"].some((k) => query[k]);
     const ctx = pageContext(req, reply, devTools);
     if (!searching)
-      return sendPage(reply, SearchPage({ ctx, offices, query, result: undefined, state: undefined }));
+      return sendPage(
+        reply,
+        SearchPage({
+          ctx,
+          offices,
+          query,
+          result: undefined,
+          state: undefined,
+          transferred: req.query.transferred === "1",
+        }),
+      );
     try {
       const result = await findFiles(services, staff, query);
       // What was searched for is personal information; the audit trail keeps which fields were used.
@@ -82,7 +96,13 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AppDeps): void {
         const state: FormState = { form: "asOf", problems: e.problems, values: { asOf } };
         return sendPage(
           reply,
-          FilePage({ ctx: pageContext(req, reply, devTools), view: now, state, saved: false }),
+          FilePage({
+            ctx: pageContext(req, reply, devTools),
+            view: now,
+            state,
+            saved: false,
+            extras: await loadFileExtras(services.db, now),
+          }),
           e.status,
         );
       }
@@ -101,27 +121,32 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AppDeps): void {
           state: undefined,
           saved: req.query.saved === "1",
           letters: await lettersOfApplication(services.db, view.application.id),
+          extras: await loadFileExtras(services.db, view),
         }),
       );
     },
   );
 
   /** A form on the file page: run the use case, then show the file again, or the form with its problems. */
+  const fileSaved = (number: string) => `/agent/files/${encodeURIComponent(number)}?saved=1`;
   const fileForm =
-    (
+    <R,>(
       form: string,
       action: (
         deps: typeof services,
         staff: ReturnType<typeof requireStaff>,
         number: string,
         body: unknown,
-      ) => Promise<unknown>,
+      ) => Promise<R>,
+      /** Where to go once it is done: the file again, unless the use case took it out of reach. */
+      next: (result: R, number: string) => string = (_, number) => fileSaved(number),
     ) =>
     async (req: FastifyRequest<FileParams>, reply: FastifyReply) => {
       const staff = requireStaff(req);
       const body = (req.body ?? {}) as Record<string, string>;
+      let result: R;
       try {
-        await action(services, staff, req.params.number, body);
+        result = await action(services, staff, req.params.number, body);
       } catch (e) {
         if (!(e instanceof AppError) || e.problems.length === 0) throw e;
         const view = await openFile(services, staff, req.params.number);
@@ -129,11 +154,17 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AppDeps): void {
         const state: FormState = { form, problems: e.problems, values };
         return sendPage(
           reply,
-          FilePage({ ctx: pageContext(req, reply, devTools), view, state, saved: false }),
+          FilePage({
+            ctx: pageContext(req, reply, devTools),
+            view,
+            state,
+            saved: false,
+            extras: await loadFileExtras(services.db, view),
+          }),
           e.status,
         );
       }
-      return reply.redirect(`/agent/files/${encodeURIComponent(req.params.number)}?saved=1`, 303);
+      return reply.redirect(next(result, req.params.number), 303);
     };
 
   app.post<FileParams>("/agent/files/:number/contact-points", fileForm("address", recordContactPoint));
@@ -150,5 +181,17 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AppDeps): void {
     "/agent/files/:number/not-receiving/clear",
     fileForm("flag-clear", clearNotReceivingFlag),
   );
+  // C-21: after a move the file may be out of the person's offices; they land on the search page, told so.
+  app.post<FileParams>(
+    "/agent/files/:number/transfers",
+    fileForm("transfer", transferFile, (done, number) =>
+      done.stillReadable ? fileSaved(number) : "/agent?transferred=1",
+    ),
+  );
+  app.post<FileParams>(
+    "/agent/files/:number/reconsideration",
+    fileForm("reconsideration", recordRequest, (id) => `/agent/reconsideration/${id}`),
+  );
   registerLetterRoutes(app, deps);
+  registerReconsiderationRoutes(app, deps);
 }

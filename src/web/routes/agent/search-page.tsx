@@ -14,6 +14,8 @@ export function SearchPage(props: {
   query: Record<string, string>;
   result: Result | undefined;
   state: FormState | undefined;
+  /** C-21: the person just moved a file out of their offices. */
+  transferred?: boolean;
 }) {
   const { ctx, offices, result, state } = props;
   const { t, lang } = ctx;
@@ -31,6 +33,11 @@ export function SearchPage(props: {
   return (
     <Layout ctx={ctx} title={t("search.title")}>
       <h1>{t("search.title")}</h1>
+      {props.transferred ? (
+        <div class="notice notice-success" role="status">
+          <p>{t("transfer.done")}</p>
+        </div>
+      ) : null}
       <ErrorSummary t={t} state={state} form={form} />
       <search>
         <form method="get" action="/agent">
