@@ -1,13 +1,10 @@
 import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readConfig } from "../src/config.ts";
-import { dispatchDue } from "../src/correspondence/dispatcher.ts";
 import { demoShowcase } from "../src/demo/load.ts";
 import { en } from "../src/i18n/en.ts";
-import { createLogger } from "../src/logger.ts";
-import { outboundServices } from "../src/mail/outbound.ts";
 import { startTestApp, type TestApp } from "../test/support/app.ts";
+import { dispatchDemoLetters } from "../test/support/sent-letters.ts";
 import { expectAccessible, launchBrowser, navigation, newContext, signIn, text } from "./support/browser.ts";
 
 // A browser journey through writing a letter (SPEC C-5, C-6, C-10..C-12, section 8), with JavaScript
@@ -34,19 +31,7 @@ const subject = `Dossier ${emailFile} : demande de documents supplémentaires`;
 const button = (page: Page, key: "compose.preview" | "compose.draft" | "compose.send") =>
   page.getByRole("button", { name: en[key], exact: true });
 
-async function dispatch() {
-  const outbound = outboundServices({ ...readConfig({}), dataDir: app.dataDir }, app.devSink);
-  try {
-    return await dispatchDue({
-      ...outbound,
-      db: app.database.db,
-      clock: app.clock,
-      logger: createLogger("silent"),
-    });
-  } finally {
-    outbound.close();
-  }
-}
+const dispatch = () => dispatchDemoLetters(app);
 
 describe("writing a letter in a browser without JavaScript", () => {
   it("C-6/C-10: refused without a deadline, previewed, sent, dispatched; the .eml is the bytes the mail server received", async () => {

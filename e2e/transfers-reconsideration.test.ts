@@ -1,15 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readConfig } from "../src/config.ts";
-import { dispatchDue } from "../src/correspondence/dispatcher.ts";
 import { applications } from "../src/db/schema/files.ts";
 import { demoShowcase } from "../src/demo/load.ts";
 import { en } from "../src/i18n/en.ts";
-import { createLogger } from "../src/logger.ts";
-import { outboundServices } from "../src/mail/outbound.ts";
 import { instantToWallTime } from "../src/time-zones.ts";
 import { startTestApp, type TestApp } from "../test/support/app.ts";
+import { dispatchDemoLetters } from "../test/support/sent-letters.ts";
 import { expectAccessible, launchBrowser, navigation, newContext, signIn, text } from "./support/browser.ts";
 
 // Browser journeys with JavaScript turned off and axe on every page: moving a file for processing (C-21),
@@ -28,19 +25,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function dispatch() {
-  const outbound = outboundServices({ ...readConfig({}), dataDir: app.dataDir }, app.devSink);
-  try {
-    return await dispatchDue({
-      ...outbound,
-      db: app.database.db,
-      clock: app.clock,
-      logger: createLogger("silent"),
-    });
-  } finally {
-    outbound.close();
-  }
-}
+const dispatch = () => dispatchDemoLetters(app);
 
 describe("transfers and reconsideration in a browser without JavaScript", () => {
   it("C-21: a file moved for processing; the notice, new office in copy, is in /dev/mail", async () => {

@@ -26,13 +26,23 @@ export async function sendDemoLetter(
   const file = await openFile(services, agent, number);
   const recipient = file.routing.channel === "email" ? file.routing.address : "";
   const id = await createLetter(services, agent, number, readComposeInput({ recipient, ...fields }), "send");
+  await dispatchDemoLetters(t);
+  return { id, number };
+}
+
+/** One pass of the dispatcher, as `liaison worker` runs it, to the app's development sink. */
+export async function dispatchDemoLetters(t: TestApp) {
   const outbound = outboundServices({ ...readConfig({}), dataDir: t.dataDir }, t.devSink);
   try {
-    await dispatchDue({ ...outbound, db: t.database.db, clock: t.clock, logger: createLogger("silent") });
+    return await dispatchDue({
+      ...outbound,
+      db: t.database.db,
+      clock: t.clock,
+      logger: createLogger("silent"),
+    });
   } finally {
     outbound.close();
   }
-  return { id, number };
 }
 
 /** What `liaison worker` does every few seconds in the embedded default: read the sink as the mailboxes. */
