@@ -1,6 +1,7 @@
 import { and, asc, eq, exists, inArray, or } from "drizzle-orm";
 import { type Actor, recordAudit } from "../audit/record.ts";
 import { correspondence, correspondenceEvents, fileNotes } from "../db/schema/correspondence.ts";
+import { applications } from "../db/schema/files.ts";
 import { AppError } from "../errors.ts";
 import { readableOffices } from "../files/access.ts";
 import type { ApplicationId } from "../files/model.ts";
@@ -37,17 +38,21 @@ export async function postalQueue(deps: Deps, staff: StaffContext) {
         eq(correspondenceEvents.kind, "routed-to-post"),
       ),
     );
-  const letters = await deps.db
-    .select()
-    .from(correspondence)
-    .where(
-      and(
-        inArray(correspondence.officeCode, offices),
-        or(eq(correspondence.channel, "post"), exists(rerouted)),
-      ),
-    )
-    .orderBy(asc(correspondence.createdAt))
-    .limit(1000);
+  // The office that holds the file now prints its letters, even one written before a transfer (C-21).
+  const letters = (
+    await deps.db
+      .select({ letter: correspondence })
+      .from(correspondence)
+      .innerJoin(applications, eq(applications.id, correspondence.applicationId))
+      .where(
+        and(
+          inArray(applications.officeCode, offices),
+          or(eq(correspondence.channel, "post"), exists(rerouted)),
+        ),
+      )
+      .orderBy(asc(correspondence.createdAt))
+      .limit(1000)
+  ).map((r) => r.letter);
   const events = await eventsOfLetters(
     deps.db,
     letters.map((l) => l.id),

@@ -185,4 +185,25 @@ describe("file transfers (C-21)", () => {
       .where(eq(fileTransfers.applicationId, (await applicationOf(number)).id));
     expect(rows).toHaveLength(0);
   });
+  it("regression (C-21, C-4): a notice that goes by post is printed by the office that holds the file now", async () => {
+    const number = showcase("applicant-postal-only");
+    const mtl = await t.clientAs("agent.mtl");
+    const res = await mtl.postForm(
+      `/agent/files/${number}/transfers`,
+      { toOffice: "VAN", kind: "processing" },
+      { formPage: `/agent/files/${number}` },
+    );
+    expect(res.status).toBe(303);
+    const app = await applicationOf(number);
+    const [transfer] = await t.database.db
+      .select()
+      .from(fileTransfers)
+      .where(eq(fileTransfers.applicationId, app.id));
+    const notice = transfer!.noticeId!;
+    const [letter] = await t.database.db.select().from(correspondence).where(eq(correspondence.id, notice));
+    expect(letter?.channel).toBe("post");
+    const van = await t.clientAs("agent.van");
+    expect((await van.get("/agent/post")).body).toContain(`/agent/letters/${notice}/pdf`);
+    expect((await mtl.get("/agent/post")).body).not.toContain(`/agent/letters/${notice}/pdf`);
+  });
 });
