@@ -158,13 +158,13 @@ export function assessProof(input: {
   const addresses = input.addressHistory.map(addressFact);
   const usedKind =
     addresses.find((a) => a.value === addressUsed)?.kind ?? (channel === "post" ? "postal" : "email");
-  // C-2: an email address given by phone is recorded but is not consent; it never supersedes one that is.
-  const sameKind = addresses.filter(
-    (a) => a.kind === usedKind && !(a.kind === "email" && a.source === "phone"),
-  );
+  const sameKind = addresses.filter((a) => a.kind === usedKind);
+  // C-2: an email address given by phone is recorded but is not consent; it never supersedes one that is
+  // (it still counts below as an address the party gave after the letter left: B-4 says so plainly).
+  const writable = sameKind.filter((a) => !(a.kind === "email" && a.source === "phone"));
   let latestAddressAtSend: AddressFact | null = null;
   if (leftAt)
-    for (const a of sameKind)
+    for (const a of writable)
       if (a.recordedAt <= leftAt && (!latestAddressAtSend || newer(a, latestAddressAtSend)))
         latestAddressAtSend = a;
   // Until the deadline (end of that day, UTC, generously), or the export if there is none.
