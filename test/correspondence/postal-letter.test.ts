@@ -1,8 +1,4 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { defaultTemplates } from "../../src/correspondence/default-templates.ts";
 import {
   breakLines,
@@ -16,6 +12,7 @@ import {
   type PlaceholderValue,
   renderTemplate,
 } from "../../src/correspondence/templates.ts";
+import { infoOf, poppler, textOf } from "../support/pdf-text.ts";
 
 // The PDF is read back with poppler's pdftotext and pdfinfo (Debian package poppler-utils): what a
 // reader, or a search over the archive, would get from the paper's record. Without them these tests fail,
@@ -23,43 +20,6 @@ import {
 
 // ---------------------------------------------------------------------------------------------------
 // Reading a PDF back
-
-const work = mkdtempSync(join(tmpdir(), "liaison-postal-letter-"));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-let fileCount = 0;
-
-function poppler(tool: "pdftotext" | "pdfinfo", args: string[], pdf: Buffer): string {
-  const path = join(work, `letter-${++fileCount}.pdf`);
-  writeFileSync(path, pdf);
-  try {
-    return execFileSync(tool, [...args, path, ...(tool === "pdftotext" ? ["-"] : [])], { encoding: "utf8" });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT")
-      throw new Error(
-        `${tool} is not installed: these tests read the PDF back with poppler. Install Debian's poppler-utils (apt-get install -y poppler-utils).`,
-      );
-    throw e;
-  }
-}
-
-/**
- * The letter's text as extracted, spaces (no-break ones too) and line breaks folded. Layout mode: in its
- * default mode pdftotext joins a line ending in "-" to the next one, taking it for a hyphenated word.
- */
-const textOf = (pdf: Buffer): string =>
-  poppler("pdftotext", ["-layout", "-enc", "UTF-8"], pdf)
-    .replace(/[\s\u00a0]+/g, " ")
-    .trim();
-
-/** pdfinfo's "Key: value" lines. */
-function infoOf(pdf: Buffer): Record<string, string> {
-  const info: Record<string, string> = {};
-  for (const line of poppler("pdfinfo", ["-isodates"], pdf).split("\n")) {
-    const m = /^([^:]+):\s*(.*)$/.exec(line);
-    if (m) info[m[1]!] = m[2]!;
-  }
-  return info;
-}
 
 interface Word {
   text: string;

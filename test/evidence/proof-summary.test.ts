@@ -1,8 +1,4 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { CanonicalValue } from "../../src/evidence/canonical.ts";
 import { type LedgerEventKind, ledgerEventTypes } from "../../src/evidence/event-types.ts";
 import {
@@ -14,37 +10,10 @@ import {
   type WarningCode,
 } from "../../src/evidence/proof-findings.ts";
 import { renderProofSummary } from "../../src/evidence/proof-summary.ts";
+import { infoOf, poppler, textOf } from "../support/pdf-text.ts";
 
 // The summary is read back with poppler's pdftotext and pdfinfo (poppler-utils), as in
 // postal-letter.test.ts: what a judge, or a search over the archive, gets from the paper.
-
-const work = mkdtempSync(join(tmpdir(), "liaison-proof-summary-"));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-let fileCount = 0;
-
-function poppler(tool: "pdftotext" | "pdfinfo", args: string[], pdf: Buffer): string {
-  const path = join(work, `summary-${++fileCount}.pdf`);
-  writeFileSync(path, pdf);
-  return execFileSync(tool, [...args, path, ...(tool === "pdftotext" ? ["-"] : [])], {
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
-}
-
-/** The text as extracted, spaces and line breaks folded (layout mode keeps table rows together). */
-const textOf = (pdf: Buffer): string =>
-  poppler("pdftotext", ["-layout", "-enc", "UTF-8"], pdf)
-    .replace(/[\s\u00a0]+/g, " ")
-    .trim();
-
-function infoOf(pdf: Buffer): Record<string, string> {
-  const info: Record<string, string> = {};
-  for (const line of poppler("pdfinfo", ["-isodates"], pdf).split("\n")) {
-    const m = /^([^:]+):\s*(.*)$/.exec(line);
-    if (m) info[m[1]!] = m[2]!;
-  }
-  return info;
-}
 
 interface Word {
   text: string;
