@@ -104,6 +104,14 @@ export const errorCatalogue = {
   AGENCY_ERROR_REQUIRED: 400,
   /** C-23: reopening a file without the new date by which the documents are due. */
   REOPEN_DEADLINE_REQUIRED: 400,
+  /** C-19: no file matches the batch's criteria. */
+  BATCH_NO_FILES: 400,
+  /** C-19: a decision on one file (approval, refusal…) is not written to many at once. */
+  LETTER_TYPE_NOT_FOR_BATCH: 400,
+  /** C-20: at the office's sending rate, the batch's letters could not all leave within 24 hours. */
+  BATCH_OUTSIDE_WINDOW: 409,
+  /** C-19: a file of the batch moved to another office before its letter was written. */
+  BATCH_FILE_MOVED: 409,
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

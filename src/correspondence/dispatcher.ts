@@ -1,6 +1,14 @@
-import { eq, inArray } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import { type Actor, type AuditEntry, recordAudits } from "../audit/record.ts";
+import {
+  domainOf,
+  limitFor,
+  listRateLimits,
+  returnTokens,
+  takeTokens,
+  type Want,
+} from "../batches/rate-limits.ts";
 import type { Clock } from "../clock.ts";
 import type { Executor } from "../db/client.ts";
 import { fileNotes, outbox, sealedMessages } from "../db/schema/correspondence.ts";
@@ -67,6 +75,8 @@ class Outcomes {
   /** Letters whose email part is over: their outbox row goes. */
   readonly finished: string[] = [];
   readonly retries: { id: string; at: Date }[] = [];
+  /** Letters a rate limit held back: taken again when their turn comes, not counted as an attempt. */
+  readonly deferred: { id: string; at: Date }[] = [];
 
   event(letterId: string, kind: LetterEventKind, at: Date, details: Record<string, unknown> = {}) {
     this.events.push({ letterId, kind, at, actor: dispatcher, details });
@@ -84,7 +94,14 @@ class Outcomes {
   }
 
   get empty() {
-    return this.events.length + this.finished.length + this.retries.length + this.sealed.length === 0;
+    return (
+      this.events.length +
+        this.finished.length +
+        this.retries.length +
+        this.sealed.length +
+        this.deferred.length ===
+      0
+    );
   }
 
   async write(db: Executor): Promise<void> {
@@ -100,6 +117,11 @@ class Outcomes {
           .update(outbox)
           .set({ nextAttemptAt: r.at, leasedUntil: null })
           .where(eq(outbox.correspondenceId, r.id));
+      for (const d of this.deferred)
+        await tx
+          .update(outbox)
+          .set({ nextAttemptAt: d.at, leasedUntil: null, attempts: sql`${outbox.attempts} - 1` })
+          .where(eq(outbox.correspondenceId, d.id));
       await recordAudits(tx, dispatcher, this.audits);
     });
   }
@@ -182,14 +204,17 @@ async function dispatchBatch(deps: DispatchDeps, claims: readonly { id: string; 
     }
     toSend.push({ letter, attempts, office, attachments: attachments.get(id) ?? [] });
   }
+  // C-20: what the office's and the destination domains' rates allow now; the rest waits its turn.
+  const allowed = await withinRateLimits(db, toSend, now);
   const sealing = await Promise.allSettled(
-    toSend.map((c) => sealOnce(deps, c, sealedOf.get(c.letter.id), before, now)),
+    allowed.go.map((c) => sealOnce(deps, c, sealedOf.get(c.letter.id), before, now)),
   );
+  for (const w of allowed.wait) before.deferred.push(w);
   await before.write(db);
 
   const after = new Outcomes();
   const handOffs: Promise<void>[] = [];
-  toSend.forEach((claim, i) => {
+  allowed.go.forEach((claim, i) => {
     const { letter } = claim;
     const sealed = sealing[i]!;
     if (sealed.status === "rejected") {
@@ -221,7 +246,67 @@ async function dispatchBatch(deps: DispatchDeps, claims: readonly { id: string; 
   });
   await Promise.all(handOffs);
   await after.write(db);
-  return claims.length - sealing.filter((s) => s.status === "rejected").length;
+  return claims.length - allowed.wait.length - sealing.filter((s) => s.status === "rejected").length;
+}
+
+/**
+ * C-20: takes the tokens of the office's and each destination domain's buckets for these letters, in a
+ * short transaction of its own (the buckets' rows stay locked only that long). A letter goes when both
+ * its office and its domain allow it; the others wait until their buckets refill.
+ */
+async function withinRateLimits(
+  db: Executor,
+  letters: readonly Claimed[],
+  now: Date,
+): Promise<{ go: Claimed[]; wait: { id: string; at: Date }[] }> {
+  if (letters.length === 0) return { go: [], wait: [] };
+  const limits = await listRateLimits(db);
+  const count = (key: (c: Claimed) => string) => {
+    const n = new Map<string, number>();
+    for (const c of letters) n.set(key(c), (n.get(key(c)) ?? 0) + 1);
+    return n;
+  };
+  const officeOf = (c: Claimed) => c.letter.officeCode;
+  const domainOfLetter = (c: Claimed) => domainOf(c.letter.address);
+  const wants = (scope: "office" | "domain", n: Map<string, number>): Want[] =>
+    [...n].map(([key, c]) => ({ scope, key, count: c }));
+  return db.transaction(async (tx) => {
+    const granted = await takeTokens(
+      tx,
+      limits,
+      [...wants("office", count(officeOf)), ...wants("domain", count(domainOfLetter))],
+      now,
+    );
+    const left = (scope: string, key: string) => granted.get(`${scope}:${key}`) ?? 0;
+    const spend = (scope: string, key: string) => granted.set(`${scope}:${key}`, left(scope, key) - 1);
+    const go: Claimed[] = [];
+    const wait: { id: string; at: Date }[] = [];
+    for (const c of letters) {
+      const office = officeOf(c);
+      const domain = domainOfLetter(c);
+      if (left("office", office) > 0 && left("domain", domain) > 0) {
+        spend("office", office);
+        spend("domain", domain);
+        go.push(c);
+      } else {
+        // Waits about as long as its slower bucket takes to give one token, and at least a second.
+        const perMinute = Math.min(limitFor(limits, "office", office), limitFor(limits, "domain", domain));
+        wait.push({ id: c.letter.id, at: new Date(now.getTime() + Math.max(1_000, 60_000 / perMinute)) });
+      }
+    }
+    // Tokens one bucket gave for letters the other held back go back to it.
+    await returnTokens(
+      tx,
+      [...granted]
+        .map(([k, n]) => ({
+          scope: k.slice(0, k.indexOf(":")) as "office" | "domain",
+          key: k.slice(k.indexOf(":") + 1),
+          count: n,
+        }))
+        .filter((w) => w.count > 0 && limitFor(limits, w.scope, w.key) !== Number.POSITIVE_INFINITY),
+    );
+    return { go, wait };
+  });
 }
 
 function recordOutcome(

@@ -6,11 +6,11 @@ import { correspondence, correspondenceAttachments, outbox } from "../db/schema/
 import { AppError, type ErrorCode, type FieldProblem } from "../errors.ts";
 import type { BlobStore } from "../evidence/blob-store.ts";
 import { canReadFilesOf, canRecordOnFilesOf } from "../files/access.ts";
-import { notReceivingFlag } from "../files/flags.ts";
+import { filesNotReceiving } from "../files/flags.ts";
 import { isValidEmail } from "../files/forms.ts";
 import type { ApplicationId, Language, LineOfBusiness, PartyId } from "../files/model.ts";
 import { contactPointAt, type Routing } from "../files/rules.ts";
-import { type Deps, openFile, type StaffContext } from "../files/service.ts";
+import { type Deps, type FileView, openFile, type StaffContext } from "../files/service.ts";
 import { findApplicationById, loadFileParties } from "../files/store.ts";
 import { formatDate } from "../i18n/index.ts";
 import { instantToWallTime } from "../time-zones.ts";
@@ -23,11 +23,13 @@ import {
   checkSender,
   defaultDeadline,
   isIsoDate,
+  type ResponsePeriod,
   responsePeriodAt,
 } from "./rules.ts";
 import {
   type AttachmentRow,
   appendLetterEvent,
+  appendLetterEvents,
   attachmentsOf,
   currentTemplate,
   findLetter,
@@ -153,19 +155,55 @@ export async function prepareLetter(
 ) {
   const file = await openFile(deps, staff, number);
   if (!file.canRecord) throw new AppError("ROLE_NOT_ALLOWED");
+  if (!isLetterType(input.letterType)) {
+    const code = input.letterType ? "INVALID_CHOICE" : "REQUIRED";
+    throw new AppError(code, [{ field: "letterType", code }]);
+  }
+  const [periods, template] = await Promise.all([
+    listResponsePeriods(deps.db),
+    currentTemplate(deps.db, file.office.code, input.letterType),
+  ]);
+  if (!template) throw new AppError("INTERNAL");
+  const preview = composeLetter({ ...file, periods, template }, input, files, extras);
+  return { file, preview };
+}
+
+/**
+ * What a letter is written from, read beforehand: the file as it stands at `at` (its routing answering
+ * for that instant), the C-6 periods, and the template version to use.
+ */
+export interface CompositionBasis {
+  application: Pick<FileView["application"], "number" | "lineOfBusiness">;
+  office: FileView["office"];
+  parties: FileView["parties"];
+  routing: Routing;
+  at: Date;
+  periods: readonly ResponsePeriod[];
+  template: TemplateRow;
+}
+
+/**
+ * The letter, composed by the rules alone (C-5..C-9): the same function whether one agent writes one
+ * letter or a batch writes a hundred thousand (C-19). Pure; throws an AppError listing every problem.
+ */
+export function composeLetter(
+  basis: CompositionBasis,
+  input: ComposeInput,
+  files: readonly UploadedFile[] = [],
+  extras: LetterExtras = {},
+): LetterPreview {
   const problems: FieldProblem[] = [];
   const fail = (field: string, code: ErrorCode) => problems.push({ field, code });
-  const now = file.at;
-  const today = instantToWallTime(now, file.office.timeZone).slice(0, 10);
+  const { office, template, routing } = basis;
+  const today = instantToWallTime(basis.at, office.timeZone).slice(0, 10);
 
   if (!isLetterType(input.letterType)) {
     fail("letterType", input.letterType ? "INVALID_CHOICE" : "REQUIRED");
     throw new AppError(problems[0]!.code, problems);
   }
   const type = input.letterType;
-  const period = responsePeriodAt(await listResponsePeriods(deps.db), file.office.country, type, now);
+  const period = responsePeriodAt(basis.periods, office.country, type, basis.at);
 
-  const routing = file.routing;
   const recipientProblem = checkRecipient({
     routingNow: routing,
     recorded: undefined,
@@ -183,12 +221,10 @@ export async function prepareLetter(
   if (type === "interview-convocation" && !/^([01]\d|2[0-3]):[0-5]\d$/.test(input.interviewTime))
     fail("interviewTime", input.interviewTime ? "INVALID_DATE" : "REQUIRED");
 
-  const from = file.office.genericMailbox;
-  const senderProblem = checkSender(from, file.office.genericMailbox);
+  const from = office.genericMailbox;
+  const senderProblem = checkSender(from, office.genericMailbox);
   if (senderProblem) fail("from", senderProblem);
 
-  const template = await currentTemplate(deps.db, file.office.code, type);
-  if (!template) throw new AppError("INTERNAL");
   const used = new Set([
     ...parsePlaceholders(template.subjectEn),
     ...parsePlaceholders(template.bodyEn),
@@ -210,15 +246,15 @@ export async function prepareLetter(
   if (problems.length > 0) throw new AppError(problems[0]!.code, problems);
   if (routing.channel === "none") throw new AppError("NO_ADDRESS");
 
-  const applicant = file.parties.applicant;
+  const applicant = basis.parties.applicant;
   const values: Record<string, PlaceholderValue> = {
     recipient_name: routing.recipient.name,
     applicant_name: applicant.name,
-    file_number: file.application.number,
-    office_name: { en: file.office.nameEn, fr: file.office.nameFr },
+    file_number: basis.application.number,
+    office_name: { en: office.nameEn, fr: office.nameFr },
     office_mailbox: from,
     date: dateValue(today),
-    non_compliance_outcome: nonComplianceOutcome[file.application.lineOfBusiness],
+    non_compliance_outcome: nonComplianceOutcome[basis.application.lineOfBusiness],
   };
   for (const [placeholder, field] of Object.entries(agentFields)) {
     if (input[field] !== "")
@@ -242,7 +278,7 @@ export async function prepareLetter(
     if (!(e instanceof TemplateRenderError)) throw e;
     throw new AppError("REQUIRED", [{ field: "letterType", code: "REQUIRED" }]);
   }
-  const preview: LetterPreview = {
+  return {
     letterType: type,
     template,
     routing,
@@ -254,7 +290,6 @@ export async function prepareLetter(
     defaultDeadline: defaultDeadline(today, period),
     attachments: checked.attachments,
   };
-  return { file, preview };
 }
 
 function actorOf(staff: StaffContext): Actor {
@@ -300,28 +335,16 @@ export async function createLetter(
     });
   }
   await deps.db.transaction(async (tx) => {
-    await tx.insert(correspondence).values({
-      id,
-      applicationId: file.application.id,
-      officeCode: file.application.officeCode,
-      letterType: preview.letterType,
-      templateId: preview.template.id,
-      language: preview.language,
-      recipientPartyId: preview.routing.recipient.id,
-      recipientRole: preview.routing.recipient.role,
-      recipientName: preview.routing.recipient.name,
-      channel: preview.routing.channel,
-      routingReason: preview.routing.reason,
-      address: preview.routing.address,
-      cc: extras.cc ?? null,
-      contactPointSeq: preview.routing.contactPoint.seq,
-      fromAddress: preview.from,
-      subject: preview.subject,
-      body: preview.body,
-      deadline: preview.deadline ?? null,
-      createdAt: now,
-      createdBy: staff.staffId,
-    });
+    await tx.insert(correspondence).values(
+      letterRecord({
+        id,
+        application: file.application,
+        preview,
+        cc: extras.cc,
+        at: now,
+        by: staff.staffId,
+      }),
+    );
     if (stored.length > 0) await tx.insert(correspondenceAttachments).values(stored);
     await appendLetterEvent(tx, id, "draft", now, actor, { templateVersion: preview.template.version });
     if (intent === "send") await schedule(tx, id, preview.routing.channel, now, actor);
@@ -342,6 +365,42 @@ export async function createLetter(
   return id;
 }
 
+/** The letter's row as composed: what it says and to whom, fixed from here on. */
+export function letterRecord(a: {
+  id: string;
+  application: { id: string; officeCode: string };
+  preview: LetterPreview;
+  cc?: string | undefined;
+  at: Date;
+  by: string;
+  batchId?: string;
+}): typeof correspondence.$inferInsert {
+  const { preview } = a;
+  return {
+    id: a.id,
+    applicationId: a.application.id,
+    officeCode: a.application.officeCode,
+    letterType: preview.letterType,
+    templateId: preview.template.id,
+    language: preview.language,
+    recipientPartyId: preview.routing.recipient.id,
+    recipientRole: preview.routing.recipient.role,
+    recipientName: preview.routing.recipient.name,
+    channel: preview.routing.channel,
+    routingReason: preview.routing.reason,
+    address: preview.routing.address,
+    cc: a.cc ?? null,
+    contactPointSeq: preview.routing.contactPoint.seq,
+    fromAddress: preview.from,
+    subject: preview.subject,
+    body: preview.body,
+    deadline: preview.deadline ?? null,
+    createdAt: a.at,
+    createdBy: a.by,
+    batchId: a.batchId ?? null,
+  };
+}
+
 /**
  * Generates the letter: from here it will be sent. The ledger gets the hash of what it says and the
  * address it goes to, so a proof can show both were fixed before it left (B-1, B-2).
@@ -356,20 +415,60 @@ export async function schedule(
 ) {
   const letter = await findLetter(tx, id);
   if (!letter) throw new Error("scheduling a letter that is not recorded");
-  const attachments = await attachmentsOf(tx, id);
-  const content = letterContent(letter, attachments);
-  await appendLetterEvent(tx, id, "generated", now, actor, {
-    channel,
-    address: letter.address,
-    contactPoint: letter.contactPointSeq,
-    letterSha256: contentSha256(content),
-    ...(copyOf ? { copyOf, reason: "not-receiving-email" } : {}),
+  if (letter.channel !== channel) throw new Error("scheduling a letter on another channel");
+  await scheduleLetters(tx, [{ letter, attachments: await attachmentsOf(tx, id) }], now, actor, {
+    ...(copyOf ? { copyOf } : {}),
   });
-  if (channel === "email")
-    await tx.insert(outbox).values({ correspondenceId: id, nextAttemptAt: now, attempts: 0 });
+}
+
+/**
+ * `schedule` for many letters already written, in a few statements whatever their number (a batch's
+ * chunk, C-19): the "generated" events with each letter's content hash, the outbox rows of the emails
+ * (at `priority`: 1 puts a batch's letters behind any an agent sends), and B-7's paper twins.
+ */
+export async function scheduleLetters(
+  tx: Executor,
+  letters: readonly { letter: LetterRow; attachments: readonly AttachmentRow[] }[],
+  now: Date,
+  actor: Actor,
+  opts: { copyOf?: string; priority?: number } = {},
+) {
+  if (letters.length === 0) return;
+  await appendLetterEvents(
+    tx,
+    letters.map(({ letter, attachments }) => ({
+      letterId: letter.id,
+      kind: "generated" as const,
+      at: now,
+      actor,
+      details: {
+        channel: letter.channel,
+        address: letter.address,
+        contactPoint: letter.contactPointSeq,
+        letterSha256: contentSha256(letterContent(letter, attachments)),
+        ...(opts.copyOf ? { copyOf: opts.copyOf, reason: "not-receiving-email" } : {}),
+      },
+    })),
+  );
+  const emails = letters.filter(({ letter }) => letter.channel === "email");
+  if (emails.length === 0) return;
+  await tx.insert(outbox).values(
+    emails.map(({ letter }) => ({
+      correspondenceId: letter.id,
+      nextAttemptAt: now,
+      attempts: 0,
+      priority: opts.priority ?? 0,
+    })),
+  );
+  if (opts.copyOf) return;
   // B-7: the party says they get nothing from us; until the flag is cleared, an email has a paper twin.
-  if (channel === "email" && !copyOf && (await notReceivingFlag(tx, letter.applicationId)))
-    await schedulePostalCopy(tx, letter, attachments, now, actor);
+  const flagged = await filesNotReceiving(
+    tx,
+    emails.map(({ letter }) => letter.applicationId),
+  );
+  for (const { letter, attachments } of emails) {
+    if (flagged.has(letter.applicationId)) await schedulePostalCopy(tx, letter, attachments, now, actor);
+  }
 }
 
 async function schedulePostalCopy(

@@ -290,13 +290,16 @@ export async function claimDueLetters(
     .select({ id: outbox.correspondenceId })
     .from(outbox)
     .where(lte(outbox.nextAttemptAt, now))
-    .orderBy(asc(outbox.nextAttemptAt))
+    // A letter an agent sent goes before a batch's (priority 0 before 1, C-20).
+    .orderBy(asc(outbox.priority), asc(outbox.nextAttemptAt))
     .limit(limit)
     .for("update", { skipLocked: true });
   const leasedUntil = new Date(now.getTime() + leaseMs);
-  return db
+  const claimed = await db
     .update(outbox)
     .set({ nextAttemptAt: leasedUntil, leasedUntil, attempts: sql`${outbox.attempts} + 1` })
     .where(inArray(outbox.correspondenceId, due))
-    .returning({ id: outbox.correspondenceId, attempts: outbox.attempts });
+    .returning({ id: outbox.correspondenceId, attempts: outbox.attempts, priority: outbox.priority });
+  // RETURNING keeps no order: the rate limits must spend their tokens on single letters first.
+  return claimed.sort((a, b) => a.priority - b.priority).map(({ id, attempts }) => ({ id, attempts }));
 }

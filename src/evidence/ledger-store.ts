@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { pgArray } from "../db/arrays.ts";
 import type { Executor } from "../db/client.ts";
 import {
   ledgerEntries,
@@ -82,11 +83,6 @@ export async function storeSequenced(
       )}::text[]) as t(l, i, h)`,
     );
   await tx.execute(sql`delete from ledger_queue where entry_seq = any(${entrySeqs}::bigint[])`);
-}
-
-/** An array literal ('{1,2,3}'): both drivers pass it as one text parameter, cast in the statement. */
-function pgArray(values: readonly (number | string)[]): string {
-  return `{${values.join(",")}}`;
 }
 
 export async function latestTreeHead(db: Executor): Promise<TreeHeadRow | undefined> {

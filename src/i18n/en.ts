@@ -728,6 +728,16 @@ export const en = {
   "letter.detail.copyOf": "Paper copy of an email: the party reports not receiving our email.",
   "letters.followUp":
     "Mail came back for these letters, or a report says delivery is not confirmed: follow up.",
+  // Batches (C-19, C-20): the web pages
+  // batches:web
+  // Batches: the command line
+  // batches:cli
+  "error.BATCH_NO_FILES": "No file matches these criteria. Widen them to choose at least one file.",
+  "error.LETTER_TYPE_NOT_FOR_BATCH":
+    "This kind of letter is a decision on one file and cannot be sent in a batch. Choose a request for documents, a convocation or a general letter.",
+  "error.BATCH_OUTSIDE_WINDOW":
+    "At the office’s sending rate these letters could not all leave within 24 hours. Narrow the criteria or split the batch.",
+  "error.BATCH_FILE_MOVED": "The file moved to another office before its letter was written.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -746,4 +746,15 @@ export const fr: Record<MessageKey, string> = {
   "letter.detail.copyOf": "Copie papier d’un courriel : la partie dit ne pas recevoir nos courriels.",
   "letters.followUp":
     "Du courrier est revenu pour ces lettres, ou un rapport indique que la livraison n’est pas confirmée : faites un suivi.",
+  // Batches (C-19, C-20): the web pages
+  // batches:web
+  // Batches: the command line
+  // batches:cli
+  "error.BATCH_NO_FILES":
+    "Aucun dossier ne répond à ces critères. Élargissez-les pour choisir au moins un dossier.",
+  "error.LETTER_TYPE_NOT_FOR_BATCH":
+    "Ce type de lettre est une décision sur un dossier et ne peut pas être envoyé par lot. Choisissez une demande de documents, une convocation ou une lettre générale.",
+  "error.BATCH_OUTSIDE_WINDOW":
+    "Au rythme d’envoi du bureau, ces lettres ne pourraient pas toutes partir en 24 heures. Restreignez les critères ou divisez le lot.",
+  "error.BATCH_FILE_MOVED": "Le dossier a été transféré à un autre bureau avant que sa lettre soit rédigée.",
 };

@@ -6,6 +6,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   unique,
@@ -96,8 +97,13 @@ export const correspondence = pgTable(
     createdBy: uuid("created_by").references(() => staff.id),
     /** A letter re-sent (C-17) or rewritten points at the one it replaces. */
     replaces: uuid("replaces"),
+    /** C-19: the batch that wrote it (not part of its content: the letter says the same either way). */
+    batchId: uuid("batch_id"),
   },
-  (t) => [index("correspondence_application_idx").on(t.applicationId, t.createdAt)],
+  (t) => [
+    index("correspondence_application_idx").on(t.applicationId, t.createdAt),
+    index("correspondence_batch_idx").on(t.batchId),
+  ],
 );
 
 export const correspondenceEventKinds = [
@@ -194,8 +200,10 @@ export const outbox = pgTable(
     attempts: integer("attempts").notNull(),
     /** Set while a dispatcher holds the letter (sealing, SMTP); a letter in flight cannot be cancelled. */
     leasedUntil: timestamp("leased_until", { withTimezone: true }),
+    /** 0 for a letter an agent sent, 1 for a batch's: a batch of 100,000 never holds up a single letter. */
+    priority: smallint("priority").notNull().default(0),
   },
-  (t) => [index("outbox_due_idx").on(t.nextAttemptAt)],
+  (t) => [index("outbox_due_idx").on(t.priority, t.nextAttemptAt)],
 );
 
 /** Notes on a file, FR and EN (C-11 readable note of a letter sent, C-14 deadline notes). */

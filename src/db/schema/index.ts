@@ -1,4 +1,5 @@
 export * from "./audit.ts";
+export * from "./batches.ts";
 export * from "./bounces.ts";
 export * from "./correspondence.ts";
 export * from "./evidence.ts";
