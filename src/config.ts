@@ -30,6 +30,8 @@ const EnvSchema = z.object({
   BOUNCE_WINDOW_HOURS: z.coerce.number().positive().default(72),
   // C-16: how often the worker reads the generic mailboxes, in seconds.
   MAILBOX_POLL_SECONDS: z.coerce.number().positive().default(30),
+  DISPATCH_LOOPS: z.coerce.number().int().min(1).max(32).default(4),
+  DEMO_APPLICATIONS: z.coerce.number().int().min(0).max(100_000).default(600),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Development tools (/dev: clock, identity provider) are on only when no external identity provider is set.
   DEV_TOOLS: z.enum(["auto", "on", "off"]).default("auto"),
@@ -53,6 +55,10 @@ export type Config = {
   /** C-16: each office's generic mailbox over IMAP, from IMAP_URL_<OFFICE CODE> (its own credentials). */
   mailboxes: Record<string, string>;
   mailboxPollMs: number;
+  /** How many dispatch loops a worker runs at once. */
+  dispatchLoops: number;
+  /** How many demo files `liaison start` loads into an empty development database. */
+  demoApplications: number;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   devTools: boolean;
 };
@@ -107,6 +113,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     mailboxes,
     mailboxPollMs: e.MAILBOX_POLL_SECONDS * 1000,
+    dispatchLoops: e.DISPATCH_LOOPS,
+    demoApplications: e.DEMO_APPLICATIONS,
     logLevel: e.LOG_LEVEL,
     devTools: e.DEV_TOOLS === "on" || (e.DEV_TOOLS === "auto" && !oidc),
   };

@@ -75,7 +75,7 @@ file could not be read (the others are still classified).`,
   proof: proofHelp,
   demo: `Usage: liaison demo
 
-Loads the demo offices, staff and about 200 applications, if the database has no office yet.`,
+Loads the demo offices, staff and DEMO_APPLICATIONS applications (600), if the database has no office yet.`,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -155,7 +155,7 @@ async function main(argv: string[]): Promise<number> {
     return code;
   }
   if (command === "demo") {
-    const r = await loadDemoData(database.db, clock);
+    const r = await loadDemoData(database.db, clock, { applications: config.demoApplications });
     console.log(
       r.loaded
         ? `Demo data loaded: ${r.applications} applications.`
@@ -165,7 +165,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const stops: (() => Promise<void>)[] = [];
-  if (command === "start" && config.devTools) await loadDemoData(database.db, clock);
+  if (command === "start" && config.devTools)
+    await loadDemoData(database.db, clock, { applications: config.demoApplications });
   // With no relay configured, a development SMTP sink receives the mail (read it at /dev/mail).
   const devSink =
     command === "start" && config.devTools && !config.smtpUrl
@@ -182,6 +183,7 @@ async function main(argv: string[]): Promise<number> {
     const outbound = outboundServices(config, devSink);
     const jobs = allJobs({
       dispatch: outbound,
+      dispatchLoops: config.dispatchLoops,
       ledger: {
         key: await loadOrCreateLedgerKey(config.dataDir),
         timestampAuthorityUrl: config.ledger.timestampAuthorityUrl,

@@ -1,4 +1,5 @@
 import { purgeExpiredSessions } from "../auth/jobs.ts";
+import { generatePendingBatches } from "../batches/service.ts";
 import { bounceWindowSweep } from "../correspondence/bounce-window.ts";
 import { deadlineSweep } from "../correspondence/deadlines.ts";
 import { type DispatchDeps, dispatchDue } from "../correspondence/dispatcher.ts";
@@ -7,27 +8,45 @@ import type { Job } from "./scheduler.ts";
 
 export interface WorkerServices {
   dispatch: Omit<DispatchDeps, "db" | "clock" | "logger">;
+  /** How many dispatch loops run at once (DISPATCH_LOOPS). */
+  dispatchLoops?: number;
   ledger: Omit<LedgerSigner, "logger"> & { signEveryMs: number; bounceWindowMs: number };
   /** C-16: the generic mailboxes' watcher (absent: not watched by this worker). */
   mailboxes?: Job | undefined;
 }
 
-/** Sends the letters that are due: a pass every few seconds, until the outbox has nothing due. */
+/**
+ * Sends the letters that are due: a pass every few seconds, until the outbox has nothing due. Several
+ * loops run at once (`DISPATCH_LOOPS`), so one loop's SMTP round trips overlap another's database work.
+ */
 export function dispatchLetters(services: WorkerServices): Job {
   return {
     name: "dispatch-letters",
     everyMs: 2_000,
     async run(ctx) {
       const batch = 50;
-      let total = 0;
-      for (;;) {
-        const { done, claimed } = await dispatchDue({ ...services.dispatch, ...ctx }, { batch });
-        total += done;
-        if (claimed < batch) return { done: total };
-      }
+      const loop = async () => {
+        let total = 0;
+        for (;;) {
+          const { done, claimed } = await dispatchDue({ ...services.dispatch, ...ctx }, { batch });
+          total += done;
+          if (claimed < batch) return total;
+        }
+      };
+      const done = await Promise.all(Array.from({ length: services.dispatchLoops ?? 1 }, loop));
+      return { done: done.reduce((a, b) => a + b, 0) };
     },
   };
 }
+
+/** C-19: writes the letters of batches, a few hundred per transaction, as soon as a batch is created. */
+export const generateBatchLetters: Job = {
+  name: "generate-batch-letters",
+  everyMs: 2_000,
+  async run(ctx) {
+    return { done: await generatePendingBatches(ctx) };
+  },
+};
 
 /** B-2: gives queued ledger entries their place in the tree, every second (one writer: a lock). */
 export const sequenceLedgerEntries: Job = {
@@ -59,6 +78,7 @@ export function signTreeHeads(services: WorkerServices): Job {
 export function allJobs(services: WorkerServices): readonly Job[] {
   return [
     purgeExpiredSessions,
+    generateBatchLetters,
     dispatchLetters(services),
     deadlineSweep,
     sequenceLedgerEntries,

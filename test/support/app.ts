@@ -61,6 +61,8 @@ export async function startTestApp(opts: { oidc?: Config["oidc"] } = {}): Promis
     ledger: { signEveryMs: 300_000, timestampAuthorityUrl: undefined, bounceWindowMs: 72 * 3_600_000 },
     mailboxes: {},
     mailboxPollMs: 30_000,
+    dispatchLoops: 1,
+    demoApplications: 200,
     logLevel: "info",
     devTools: !opts.oidc,
   };
