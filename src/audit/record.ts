@@ -1,4 +1,5 @@
 import type { Executor } from "../db/client.ts";
+import { insertMany } from "../db/insert-many.ts";
 import { auditEvents } from "../db/schema/audit.ts";
 
 export type Actor =
@@ -27,7 +28,9 @@ export async function recordAudits(
   entries: readonly (AuditEntry & { at: Date })[],
 ): Promise<void> {
   if (entries.length === 0) return;
-  await tx.insert(auditEvents).values(
+  await insertMany(
+    tx,
+    auditEvents,
     entries.map((entry) => ({
       at: entry.at,
       actorKind: actor.kind,

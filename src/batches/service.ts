@@ -15,6 +15,7 @@ import {
   type LetterRow,
   listResponsePeriods,
 } from "../correspondence/store.ts";
+import { insertMany } from "../db/insert-many.ts";
 import { batchResults } from "../db/schema/batches.ts";
 import { correspondence, letterTemplates } from "../db/schema/correspondence.ts";
 import { applications } from "../db/schema/files.ts";
@@ -226,13 +227,15 @@ export async function generateBatchChunk(deps: Deps, batchId: string, size = 500
     if (members.length === 0) return 0;
     const now = deps.clock.now();
     const appIds = members.map((m) => m.applicationId as ApplicationId);
-    const [office, [template], periods, apps, partiesOf] = await Promise.all([
-      findOffice(tx, batch.officeCode),
-      tx.select().from(letterTemplates).where(eq(letterTemplates.id, batch.templateId)),
-      listResponsePeriods(tx),
-      tx.select().from(applications).where(inArrayOf(appIds)),
-      loadPartiesOfFiles(tx, appIds),
-    ]);
+    // One after the other: a transaction's one connection runs one statement at a time.
+    const office = await findOffice(tx, batch.officeCode);
+    const [template] = await tx
+      .select()
+      .from(letterTemplates)
+      .where(eq(letterTemplates.id, batch.templateId));
+    const periods = await listResponsePeriods(tx);
+    const apps = await tx.select().from(applications).where(inArrayOf(appIds));
+    const partiesOf = await loadPartiesOfFiles(tx, appIds);
     if (!office || !template) throw new Error("batch without its office or template");
     const appOf = new Map(apps.map((a) => [a.id, a]));
     const today = instantToWallTime(now, office.timeZone).slice(0, 10);
@@ -293,7 +296,7 @@ export async function generateBatchChunk(deps: Deps, batchId: string, size = 500
       }
     }
     if (letters.length > 0) {
-      await tx.insert(correspondence).values(letters);
+      await insertMany(tx, correspondence, letters);
       await appendLetterEvents(
         tx,
         letters.map((l) => ({
@@ -312,7 +315,7 @@ export async function generateBatchChunk(deps: Deps, batchId: string, size = 500
         { priority: 1 },
       );
     }
-    await tx.insert(batchResults).values(results);
+    await insertMany(tx, batchResults, results);
     const audits: (AuditEntry & { at: Date })[] = letters.map((l) => ({
       at: now,
       action: "letter.generated",

@@ -11,6 +11,7 @@ import {
 } from "../batches/rate-limits.ts";
 import type { Clock } from "../clock.ts";
 import type { Executor } from "../db/client.ts";
+import { insertMany } from "../db/insert-many.ts";
 import { fileNotes, outbox, sealedMessages } from "../db/schema/correspondence.ts";
 import type { BlobStore } from "../evidence/blob-store.ts";
 import type { ApplicationId } from "../files/model.ts";
@@ -107,9 +108,9 @@ class Outcomes {
   async write(db: Executor): Promise<void> {
     if (this.empty) return;
     await db.transaction(async (tx) => {
-      if (this.sealed.length > 0) await tx.insert(sealedMessages).values(this.sealed);
+      await insertMany(tx, sealedMessages, this.sealed);
       await appendLetterEvents(tx, this.events);
-      if (this.notes.length > 0) await tx.insert(fileNotes).values(this.notes);
+      await insertMany(tx, fileNotes, this.notes);
       if (this.finished.length > 0)
         await tx.delete(outbox).where(inArray(outbox.correspondenceId, this.finished));
       for (const r of this.retries)

@@ -35,10 +35,18 @@ const roleLabels: Record<PartyRole, Record<Lang, string>> = {
 };
 
 /** The short name of `timeZone` at `at`, in the language's usage ("EST" / "HNE"). */
+// A zone's short name changes only with its offset (EST/EDT): remembered per language, zone and hour.
+const shortNames = new Map<string, string | undefined>();
+
 function zoneShortName(lang: Lang, at: Date, timeZone: string): string | undefined {
-  return dateTimeFormat(lang, { timeZone, timeZoneName: "short" })
+  const key = `${lang}|${timeZone}|${Math.floor(at.getTime() / 3_600_000)}`;
+  if (shortNames.has(key)) return shortNames.get(key);
+  const name = dateTimeFormat(lang, { timeZone, timeZoneName: "short" })
     .formatToParts(at)
     .find((p) => p.type === "timeZoneName")?.value;
+  if (shortNames.size > 10_000) shortNames.clear();
+  shortNames.set(key, name);
+  return name;
 }
 
 /**

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { type Actor, recordAudit } from "../audit/record.ts";
 import type { Executor } from "../db/client.ts";
+import { insertMany } from "../db/insert-many.ts";
 import { correspondence, correspondenceAttachments, outbox } from "../db/schema/correspondence.ts";
 import { AppError, type ErrorCode, type FieldProblem } from "../errors.ts";
 import type { BlobStore } from "../evidence/blob-store.ts";
@@ -452,7 +453,9 @@ export async function scheduleLetters(
   );
   const emails = letters.filter(({ letter }) => letter.channel === "email");
   if (emails.length === 0) return;
-  await tx.insert(outbox).values(
+  await insertMany(
+    tx,
+    outbox,
     emails.map(({ letter }) => ({
       correspondenceId: letter.id,
       nextAttemptAt: now,

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { Actor } from "../audit/record.ts";
 import type { Executor } from "../db/client.ts";
+import { insertMany } from "../db/insert-many.ts";
 import {
   correspondence,
   correspondenceAttachments,
@@ -157,7 +158,7 @@ export async function appendLetterEvents(tx: Executor, events: readonly NewLette
     actorId: e.actor.kind === "staff" ? e.actor.staffId : e.actor.name,
     details: e.details ?? {},
   }));
-  await tx.insert(correspondenceEvents).values(rows);
+  await insertMany(tx, correspondenceEvents, rows);
   await appendToLedger(
     tx,
     events

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import type { Actor } from "../audit/record.ts";
 import type { Executor } from "../db/client.ts";
+import { insertMany } from "../db/insert-many.ts";
 import { ledgerEntries } from "../db/schema/evidence.ts";
 import { type CanonicalValue, canonicalJson } from "./canonical.ts";
 import { type LedgerEventKind, ledgerEventTypes } from "./event-types.ts";
@@ -61,5 +62,5 @@ export async function appendToLedger(tx: Executor, events: readonly LedgerEvent[
     };
   });
   // A trigger queues each entry for the sequencer (migration 0008).
-  await tx.insert(ledgerEntries).values(rows);
+  await insertMany(tx, ledgerEntries, rows);
 }

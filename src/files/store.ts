@@ -61,20 +61,20 @@ export async function loadPartiesOfFiles(
     .where(inArray(parties.applicationId, appIds))
     .orderBy(asc(parties.createdAt));
   const ids = partyRows.map((p) => p.id);
-  const [points, reps] = await Promise.all([
+  // One after the other: `db` may be a transaction, whose one connection runs one statement at a time.
+  const points =
     ids.length === 0
       ? []
-      : db
+      : await db
           .select()
           .from(contactPoints)
           .where(inArray(contactPoints.partyId, ids))
-          .orderBy(asc(contactPoints.seq)),
-    db
-      .select()
-      .from(representations)
-      .where(inArray(representations.applicationId, appIds))
-      .orderBy(asc(representations.seq)),
-  ]);
+          .orderBy(asc(contactPoints.seq));
+  const reps = await db
+    .select()
+    .from(representations)
+    .where(inArray(representations.applicationId, appIds))
+    .orderBy(asc(representations.seq));
   const toParty = (p: (typeof partyRows)[number]): Party => ({
     id: p.id as PartyId,
     role: p.role,
