@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { batchCommand, batchHelp, batchOptions } from "./batches/cli.ts";
 import { classifyFilesCommand } from "./bounces/classify-cli.ts";
 import { watchMailboxes } from "./bounces/jobs.ts";
 import { type Clock, OffsetClock, systemClock } from "./clock.ts";
@@ -40,6 +41,7 @@ Commands:
   ledger    the tamper-evident ledger: key, sign, verify
   bounces   bounces classify FILE.eml…: parse and classify reports, one JSON line per recipient
   proof     proof packages: export one letter's, verify one offline
+  batch     batches of letters (C-19, C-20): create and send one with a progress bar, its account
 
 Run "liaison <command> --help" for a command's options.
 Configuration comes from the environment: HOST, PORT, DATA_DIR, DATABASE_URL, OIDC_ISSUER,
@@ -73,6 +75,7 @@ without touching any database, one JSON line per failed recipient in the order t
 soft or not-a-bounce; a message that is not a report gives one line with kind not-a-bounce. Exit 1 if a
 file could not be read (the others are still classified).`,
   proof: proofHelp,
+  batch: batchHelp,
   demo: `Usage: liaison demo
 
 Loads the demo offices, staff and DEMO_APPLICATIONS applications (600), if the database has no office yet.`,
@@ -90,6 +93,7 @@ async function main(argv: string[]): Promise<number> {
       out: { type: "string" },
       key: { type: "string" },
       lang: { type: "string" },
+      ...batchOptions,
     },
     strict: false,
   });
@@ -153,6 +157,30 @@ async function main(argv: string[]): Promise<number> {
         : await proofExportCommand(database, config, clock, positionals, values);
     await database.close();
     return code;
+  }
+  if (command === "batch") {
+    // Sends as the worker does: to SMTP_URL, or to a development sink when none is set (read at /dev/mail).
+    const devSink =
+      config.devTools && !config.smtpUrl ? await startDevSink({ dataDir: config.dataDir, clock }) : undefined;
+    const outbound = outboundServices(config, devSink);
+    try {
+      return await batchCommand(
+        {
+          db: database.db,
+          clock,
+          dispatch: { ...outbound, logger },
+          out: (line) => console.log(line),
+          stdout: process.stdout,
+          err: process.stderr,
+        },
+        positionals,
+        values,
+      );
+    } finally {
+      outbound.close();
+      await devSink?.close();
+      await database.close();
+    }
   }
   if (command === "demo") {
     const r = await loadDemoData(database.db, clock, { applications: config.demoApplications });

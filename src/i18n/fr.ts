@@ -748,8 +748,106 @@ export const fr: Record<MessageKey, string> = {
     "Du courrier est revenu pour ces lettres, ou un rapport indique que la livraison n’est pas confirmée : faites un suivi.",
   // Batches (C-19, C-20): the web pages
   // batches:web
+  "batches.title": "Envois par lot",
+  "batches.intro":
+    "Un envoi par lot rédige une lettre pour chaque dossier d’un bureau qui répond aux critères choisis, avec les mêmes vérifications qu’une lettre seule (C-19). Ses lettres partent après les lettres seules, au rythme d’envoi du bureau, dans les 24 heures (C-20).",
+  "batches.listTitle": "Les lots de vos bureaux",
+  "batches.listCaption": "Les lots les plus récents, du plus récent au plus ancien",
+  "batches.none": "Aucun lot n’a encore été créé dans vos bureaux.",
+  "batches.colCreated": "Créé le",
+  "batches.colOffice": "Bureau",
+  "batches.colType": "Type de lettre",
+  "batches.colMembers": "Dossiers",
+  "batches.newTitle": "Nouveau lot",
+  "batches.newIntro":
+    "Choisissez les dossiers, puis la lettre. Prévisualisez d’abord le lot : rien n’est consigné avant sa création.",
+  "batches.readOnly": "Votre rôle permet de consulter les lots de vos bureaux, mais pas d’en créer.",
+  "batches.criteria": "Quels dossiers",
+  "batches.office": "Bureau",
+  "batches.officeHint": "Un lot écrit aux dossiers d’un seul bureau, au nom de ce bureau.",
+  "batches.lineOfBusiness": "Secteur d’activité",
+  "batches.anyLine": "Tous les secteurs d’activité",
+  "batches.status": "Statut du dossier",
+  "batches.anyStatus": "Tous les statuts",
+  "batches.receivedFrom": "Reçu le ou après le",
+  "batches.receivedTo": "Reçu le ou avant le",
+  "batches.receivedHint":
+    "Le jour où la demande a été reçue, dans le fuseau horaire du bureau. Laissez vide pour ne rien limiter.",
+  "batches.represented": "Représentant",
+  "batches.representedAny": "Avec ou sans représentant",
+  "batches.representedYes": "Seulement les dossiers qui ont un représentant",
+  "batches.representedNo": "Seulement les dossiers sans représentant",
+  "batches.letter": "La lettre",
+  "batches.letterTypeHint":
+    "Seulement une lettre qui dit la même chose à plusieurs personnes : une demande de documents, une convocation ou une lettre générale. Une décision se rédige à partir de son dossier.",
+  "batches.valuesHint":
+    "Le même texte va dans chaque lettre, quelle que soit sa langue : rédigez-le dans les deux langues officielles si vos destinataires ne partagent pas tous la même.",
+  "batches.deadlineRule": "Délai de réponse",
+  "batches.deadlineRuleHint":
+    "Une demande de documents et une convocation doivent en avoir un, au moins aussi long que le délai de réponse du bureau (C-6) ; pour une convocation, c’est la date de l’entrevue. Une lettre générale n’en a pas.",
+  "batches.deadlineNone": "Aucun délai",
+  "batches.deadlineDaysOption": "Un nombre de jours après le jour où chaque lettre est rédigée",
+  "batches.deadlineDays": "Nombre de jours",
+  "batches.deadlineDaysHint": "Un nombre entier de 1 à 365.",
+  "batches.deadlineDateOption": "La même date pour toutes les lettres",
+  "batches.deadlineDate": "Date limite",
+  "batches.preview": "Prévisualiser le lot",
+  "batches.previewTitle": "Aperçu du lot",
+  "batches.previewNothing":
+    "Rien n’est encore consigné. Vérifiez les dossiers choisis et la lettre, puis créez le lot.",
+  "batches.matching": "Dossiers qui répondent aux critères",
+  "batches.rate": "Rythme d’envoi du bureau",
+  "batches.rateValue": "{rate} lettres par minute",
+  "batches.rateNone": "Aucune limite",
+  "batches.estimate": "Durée d’envoi estimée",
+  "batches.estimateUnderMinute": "Une minute ou moins",
+  "batches.estimateMinutes": "Environ {minutes} minutes",
+  "batches.estimateHint":
+    "Au rythme du bureau, une fois les lettres rédigées. Les lettres seules passent d’abord et chaque domaine de destination a sa propre limite : cela peut prendre plus de temps.",
+  "batches.sample": "Les premiers dossiers, par numéro de dossier",
+  "batches.example": "La lettre au premier dossier",
+  "batches.exampleNone":
+    "Aucune lettre ne peut être rédigée pour le premier dossier (il n’a pas d’adresse) : il figurera parmi les échecs, avec sa raison.",
+  "batches.create": "Créer le lot et envoyer",
+  "batches.createHint":
+    "La création du lot fixe pour de bon ses dossiers et sa lettre. Ses lettres sont ensuite rédigées et envoyées en arrière-plan ; la page du lot montre ce qu’il est advenu de chacune.",
+  "batches.change": "Modifier le lot",
+  "batches.batchTitle": "Lot du {date}",
+  "batches.back": "Tous les envois par lot",
+  "batches.createdNotice": "Le lot est créé. Ses lettres sont en cours de rédaction, puis d’envoi.",
+  "batches.createdAt": "Créé le",
+  "batches.sendBy": "À envoyer au plus tard le",
+  "batches.sendByValue": "{date}, 24 heures après sa création (C-20)",
+  "batches.criteriaChosen": "Dossiers choisis",
+  "batches.allFiles": "Tous les dossiers du bureau",
+  "batches.criterion": "{name} : {value}",
+  "batches.deadlineDaysValue": "{days} jours après le jour où chaque lettre est rédigée",
+  "batches.members": "Nombre de dossiers",
+  "batches.account": "Ce qu’il est advenu des lettres",
+  "batches.accountCaption": "Lettres du lot selon leur résultat",
+  "batches.colOutcome": "Résultat",
+  "batches.colCount": "Lettres",
+  "batches.progress": "Lettres dont le sort est connu : {done} sur {total}",
+  "batches.inProgress":
+    "En cours : cette page se met à jour d’elle-même jusqu’à ce que le sort de chaque lettre soit connu.",
+  "batches.finished": "Terminé : le sort de chaque lettre est connu.",
+  "batches.outcome.waiting": "Pas encore rédigée",
+  "batches.outcome.pending": "Rédigée, en attente d’envoi",
+  "batches.outcome.sent": "Envoyée (acceptée par le serveur de courriel)",
+  "batches.outcome.bounced": "Retournée (non distribuée)",
+  "batches.outcome.to-post": "À imprimer et à poster",
+  "batches.outcome.posted": "Postée",
+  "batches.outcome.failed": "Non envoyée (vérification échouée, ou annulée)",
+  "batches.csv": "Télécharger le bilan (CSV)",
+  "batches.csvHint":
+    "Une ligne par dossier : sa lettre, le rôle du destinataire, le canal, le résultat et, en cas d’échec, sa raison.",
   // Batches: the command line
   // batches:cli
+  "batchCli.unknownStaff":
+    "aucun membre du personnel n’a cet identifiant. Donnez celui avec lequel la personne se connecte (par exemple agent.mtl).",
+  "batchCli.progress": "{done} sur {total} traitées, {sent} envoyées, {rate} par seconde",
+  "batchCli.leftToWorker":
+    "Des lettres attendent une nouvelle tentative après un échec temporaire : le service de traitement les enverra.",
   "error.BATCH_NO_FILES":
     "Aucun dossier ne répond à ces critères. Élargissez-les pour choisir au moins un dossier.",
   "error.LETTER_TYPE_NOT_FOR_BATCH":

@@ -208,7 +208,8 @@ const staticDir = fileURLToPath(new URL("./static/", import.meta.url));
 /**
  * Our stylesheet and the GC Design System's, both from our own origin. The GCDS stylesheet begins by
  * importing its fonts from a third-party host; that import is removed so no page ever calls off-site
- * (the fonts fall back to the system's sans-serif).
+ * (the fonts fall back to the system's sans-serif). Our one script (a batch's live progress, C-20) comes
+ * from our origin too, which is all the CSP's `script-src 'self'` lets a page run.
  */
 async function registerStatic(app: FastifyInstance): Promise<void> {
   const require = createRequire(import.meta.url);
@@ -222,4 +223,11 @@ async function registerStatic(app: FastifyInstance): Promise<void> {
     reply.type("text/css; charset=utf-8").header("cache-control", "public, max-age=3600").send(body);
   app.get("/static/gcds.css", css(gcds));
   app.get("/static/liaison.css", css(ours));
+  const progressScript = await readFile(path.join(staticDir, "batch-progress.js"), "utf8");
+  app.get("/static/batch-progress.js", async (_req, reply) =>
+    reply
+      .type("text/javascript; charset=utf-8")
+      .header("cache-control", "public, max-age=3600")
+      .send(progressScript),
+  );
 }

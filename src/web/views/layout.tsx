@@ -11,8 +11,16 @@ export interface PageContext {
   devTools: boolean;
 }
 
-/** The frame of every page: skip link, header with the language switch, main, footer (GC Design System). */
-export function Layout(props: { ctx: PageContext; title: string; children: ComponentChildren }) {
+/**
+ * The frame of every page: skip link, header with the language switch, main, footer (GC Design System).
+ * `head` adds to the document's head what one page needs (a script, a refresh without JavaScript).
+ */
+export function Layout(props: {
+  ctx: PageContext;
+  title: string;
+  head?: ComponentChildren;
+  children: ComponentChildren;
+}) {
   const { ctx } = props;
   const other: Lang = ctx.lang === "en" ? "fr" : "en";
   const switchHref = `/lang/${other}?next=${encodeURIComponent(ctx.path)}`;
@@ -24,6 +32,7 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
         <title>{`${props.title} — ${ctx.t("app.name")}`}</title>
         <link rel="stylesheet" href="/static/gcds.css" />
         <link rel="stylesheet" href="/static/liaison.css" />
+        {props.head}
       </head>
       <body>
         <a class="skip-link" href="#main">
@@ -65,6 +74,7 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
             <a href="/agent">{ctx.t("search.title")}</a>
             <a href="/agent/post">{ctx.t("post.title")}</a>
             <a href="/agent/bounces">{ctx.t("bounces.title")}</a>
+            <a href="/agent/batches">{ctx.t("batches.title")}</a>
             <a href="/agent/ledger">{ctx.t("ledger.title")}</a>
             <a href="/agent/offices">{ctx.t("admin.nav")}</a>
           </nav>

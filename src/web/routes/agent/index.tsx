@@ -16,6 +16,7 @@ import { transferFile } from "../../../transfers/service.ts";
 import type { AppDeps } from "../../app.ts";
 import { pageContext, requireStaff, sendPage } from "../../context.ts";
 import type { FormState } from "../../views/forms.tsx";
+import { registerBatchRoutes } from "./batches.tsx";
 import { loadFileExtras } from "./file-extras.ts";
 import { FilePage } from "./file-page.tsx";
 import { registerLetterRoutes } from "./letters.tsx";
@@ -194,4 +195,5 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AppDeps): void {
   );
   registerLetterRoutes(app, deps);
   registerReconsiderationRoutes(app, deps);
+  registerBatchRoutes(app, deps);
 }
