@@ -31,6 +31,7 @@ const EnvSchema = z.object({
   // C-16: how often the worker reads the generic mailboxes, in seconds.
   MAILBOX_POLL_SECONDS: z.coerce.number().positive().default(30),
   DISPATCH_LOOPS: z.coerce.number().int().min(1).max(32).default(4),
+  DISPATCH_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   DEMO_APPLICATIONS: z.coerce.number().int().min(0).max(100_000).default(600),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Development tools (/dev: clock, identity provider) are on only when no external identity provider is set.
@@ -57,6 +58,8 @@ export type Config = {
   mailboxPollMs: number;
   /** How many dispatch loops a worker runs at once. */
   dispatchLoops: number;
+  /** How long a claimed letter is held by its dispatcher before another may take it (a crash). */
+  dispatchLeaseMs: number;
   /** How many demo files `liaison start` loads into an empty development database. */
   demoApplications: number;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
@@ -114,6 +117,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailboxes,
     mailboxPollMs: e.MAILBOX_POLL_SECONDS * 1000,
     dispatchLoops: e.DISPATCH_LOOPS,
+    dispatchLeaseMs: e.DISPATCH_LEASE_SECONDS * 1000,
     demoApplications: e.DEMO_APPLICATIONS,
     logLevel: e.LOG_LEVEL,
     devTools: e.DEV_TOOLS === "on" || (e.DEV_TOOLS === "auto" && !oidc),

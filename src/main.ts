@@ -212,6 +212,7 @@ async function main(argv: string[]): Promise<number> {
     const jobs = allJobs({
       dispatch: outbound,
       dispatchLoops: config.dispatchLoops,
+      dispatchLeaseMs: config.dispatchLeaseMs,
       ledger: {
         key: await loadOrCreateLedgerKey(config.dataDir),
         timestampAuthorityUrl: config.ledger.timestampAuthorityUrl,

@@ -10,6 +10,8 @@ export interface WorkerServices {
   dispatch: Omit<DispatchDeps, "db" | "clock" | "logger">;
   /** How many dispatch loops run at once (DISPATCH_LOOPS). */
   dispatchLoops?: number;
+  /** DISPATCH_LEASE_SECONDS, in milliseconds. */
+  dispatchLeaseMs?: number;
   ledger: Omit<LedgerSigner, "logger"> & { signEveryMs: number; bounceWindowMs: number };
   /** C-16: the generic mailboxes' watcher (absent: not watched by this worker). */
   mailboxes?: Job | undefined;
@@ -28,7 +30,10 @@ export function dispatchLetters(services: WorkerServices): Job {
       const loop = async () => {
         let total = 0;
         for (;;) {
-          const { done, claimed } = await dispatchDue({ ...services.dispatch, ...ctx }, { batch });
+          const { done, claimed } = await dispatchDue(
+            { ...services.dispatch, ...ctx },
+            { batch, ...(services.dispatchLeaseMs ? { leaseMs: services.dispatchLeaseMs } : {}) },
+          );
           total += done;
           if (claimed < batch) return total;
         }

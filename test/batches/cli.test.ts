@@ -10,7 +10,8 @@ import { runCli } from "../support/run-cli.ts";
 // development sink as the relay.
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "liaison-batch-cli-"));
-const run = (args: string[]) => runCli(args, { DATABASE_URL: "", DATA_DIR: dataDir, DEMO_APPLICATIONS: "200" });
+const run = (args: string[]) =>
+  runCli(args, { DATABASE_URL: "", DATA_DIR: dataDir, DEMO_APPLICATIONS: "200" });
 
 beforeAll(async () => {
   const demo = await run(["demo"]);
@@ -50,7 +51,11 @@ describe("liaison batch (C-19, C-20)", () => {
   it("C-20: status says every letter is accounted for; account lists each file once as CSV", async () => {
     const status = await run(["batch", "status", id, "--json"]);
     expect(status.status, status.stderr).toBe(0);
-    const s = JSON.parse(status.stdout) as { members: number; finished: boolean; counts: Record<string, number> };
+    const s = JSON.parse(status.stdout) as {
+      members: number;
+      finished: boolean;
+      counts: Record<string, number>;
+    };
     expect(s.finished).toBe(true);
     expect(s.counts.sent).toBeGreaterThan(0);
     expect(Object.values(s.counts).reduce((a, b) => a + b, 0)).toBe(s.members);

@@ -62,6 +62,7 @@ export async function startTestApp(opts: { oidc?: Config["oidc"] } = {}): Promis
     mailboxes: {},
     mailboxPollMs: 30_000,
     dispatchLoops: 1,
+    dispatchLeaseMs: 300_000,
     demoApplications: 200,
     logLevel: "info",
     devTools: !opts.oidc,

@@ -61,7 +61,15 @@ function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
-async function openThrowawayPostgres(serverUrl: string): Promise<TestDatabase> {
+/**
+ * A throwaway database on the PostgreSQL server at `serverUrl`, whatever DATABASE_URL says, with its URL
+ * for processes a test starts (a worker, a command).
+ */
+export async function openPostgresTestDatabase(serverUrl: string): Promise<TestDatabase & { url: string }> {
+  return openThrowawayPostgres(serverUrl);
+}
+
+async function openThrowawayPostgres(serverUrl: string): Promise<TestDatabase & { url: string }> {
   // A lower-case identifier, so it needs no quoting rules beyond the double quotes below.
   const name = `liaison_test_${randomBytes(8).toString("hex")}`;
   await withAdminClient(serverUrl, (c) => c.query(`create database "${name}"`));
@@ -85,7 +93,14 @@ async function openThrowawayPostgres(serverUrl: string): Promise<TestDatabase> {
       await drop();
     }
   });
-  return { db: database.db, engine: database.engine, migrate: () => database.migrate(), close, dispose };
+  return {
+    db: database.db,
+    engine: database.engine,
+    migrate: () => database.migrate(),
+    close,
+    dispose,
+    url: withDatabase(serverUrl, name),
+  };
 }
 
 /** The first call runs `fn`; later calls get the same promise, so closing twice is harmless. */
