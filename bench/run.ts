@@ -366,18 +366,22 @@ async function startDispatchWorker(opts: {
   loops: number;
   batch: number;
 }): Promise<{ send(line: string): void; finished: Promise<WorkerResult> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "send-worker"], {
-    cwd: root,
-    stdio: ["pipe", "pipe", "inherit"],
-    env: {
-      ...process.env,
-      BENCH_DATABASE_URL: opts.databaseUrl,
-      BENCH_DATA_DIR: opts.dataDir,
-      BENCH_SMTP_URL: opts.smtpUrl,
-      BENCH_LOOPS: String(opts.loops),
-      BENCH_BATCH: String(opts.batch),
+  const child = spawn(
+    process.execPath,
+    ["--max-semi-space-size=64", "--import", "tsx", fileURLToPath(import.meta.url), "send-worker"],
+    {
+      cwd: root,
+      stdio: ["pipe", "pipe", "inherit"],
+      env: {
+        ...process.env,
+        BENCH_DATABASE_URL: opts.databaseUrl,
+        BENCH_DATA_DIR: opts.dataDir,
+        BENCH_SMTP_URL: opts.smtpUrl,
+        BENCH_LOOPS: String(opts.loops),
+        BENCH_BATCH: String(opts.batch),
+      },
     },
-  });
+  );
   const lines = childLines(child);
   const ready = JSON.parse(await lines.next()) as { ready?: boolean };
   if (!ready.ready) throw new Error("a dispatch worker did not start");
