@@ -38,6 +38,18 @@ export function limitFor(limits: readonly RateLimit[], scope: RateScope, key: st
   );
 }
 
+/** The limits, read at most every five seconds per process: a change made elsewhere applies within that. */
+const limitsRead = new WeakMap<Executor, { at: number; limits: Promise<RateLimit[]> }>();
+
+export function currentRateLimits(db: Executor): Promise<RateLimit[]> {
+  const cached = limitsRead.get(db);
+  if (cached && Date.now() - cached.at < 5_000) return cached.limits;
+  const limits = listRateLimits(db);
+  limitsRead.set(db, { at: Date.now(), limits });
+  limits.catch(() => limitsRead.delete(db));
+  return limits;
+}
+
 /** Records a limit (an administrator's change, or a benchmark's); the buckets follow at their next use. */
 export async function setRateLimit(db: Executor, limit: RateLimit, now: Date): Promise<void> {
   await db
@@ -47,6 +59,7 @@ export async function setRateLimit(db: Executor, limit: RateLimit, now: Date): P
       target: [sendRateLimits.scope, sendRateLimits.key],
       set: { perMinute: limit.perMinute, updatedAt: now },
     });
+  limitsRead.delete(db);
 }
 
 export interface Want {
@@ -55,10 +68,32 @@ export interface Want {
   count: number;
 }
 
+/** The buckets this process knows exist: each is created once, full, the first time it is needed. */
+const knownBuckets = new WeakMap<Executor, Set<string>>();
+
+async function ensureBuckets(db: Executor, wants: readonly Want[], perSecond: readonly number[], now: Date) {
+  const known = knownBuckets.get(db) ?? new Set<string>();
+  knownBuckets.set(db, known);
+  const missing = wants.map((w, i) => ({ w, i })).filter(({ w }) => !known.has(`${w.scope}:${w.key}`));
+  if (missing.length === 0) return;
+  await db
+    .insert(sendRateBuckets)
+    .values(
+      missing.map(({ w, i }) => ({
+        scope: w.scope,
+        key: w.key,
+        tokens: Math.max(1, perSecond[i]! * burstSeconds),
+        refilledAt: now,
+      })),
+    )
+    .onConflictDoNothing();
+  for (const { w } of missing) known.add(`${w.scope}:${w.key}`);
+}
+
 /**
  * Takes up to `count` tokens from each bucket, refilled at its limit since it was last used, and
- * answers how many each gave. One statement per call, whatever the number of buckets; the rows are
- * locked until the caller's transaction ends, so two workers never spend the same tokens.
+ * answers how many each gave. One statement, whatever the number of buckets: its row locks last as long
+ * as the statement, so two workers never spend the same tokens and never wait on each other for longer.
  */
 export async function takeTokens(
   db: Executor,
@@ -74,24 +109,28 @@ export async function takeTokens(
   });
   if (limited.length === 0) return granted;
   const perSecond = limited.map((w) => limitFor(limits, w.scope, w.key) / 60);
-  const scopes = limited.map((w) => w.scope);
-  const keys = limited.map((w) => w.key);
-  // A new bucket starts full.
-  await db
-    .insert(sendRateBuckets)
-    .values(
-      limited.map((w, i) => ({
-        scope: w.scope,
-        key: w.key,
-        tokens: Math.max(1, perSecond[i]! * burstSeconds),
-        refilledAt: now,
-      })),
-    )
-    .onConflictDoNothing();
+  await ensureBuckets(db, limited, perSecond, now);
+  let rows = await take(db, limited, perSecond, now);
+  // A bucket this process made may have been removed since (its table emptied): made again, once.
+  const missing = limited.filter((w) => !rows.some((r) => r.scope === w.scope && r.key === w.key));
+  if (missing.length > 0) {
+    const known = knownBuckets.get(db);
+    for (const w of missing) known?.delete(`${w.scope}:${w.key}`);
+    const rates = missing.map((w) => limitFor(limits, w.scope, w.key) / 60);
+    await ensureBuckets(db, missing, rates, now);
+    rows = [...rows, ...(await take(db, missing, rates, now))];
+  }
+  for (const r of rows) granted.set(`${r.scope}:${r.key}`, Number(r.granted));
+  return granted;
+}
+
+async function take(db: Executor, wants: readonly Want[], perSecond: readonly number[], now: Date) {
+  const scopes = wants.map((w) => w.scope);
+  const keys = wants.map((w) => w.key);
   const rows = await db.execute(sql`
     with want as (
       select * from unnest(${pgArray(scopes)}::text[], ${pgArray(keys)}::text[],
-        ${pgArray(limited.map((w) => w.count))}::int[], ${pgArray(perSecond)}::float8[])
+        ${pgArray(wants.map((w) => w.count))}::int[], ${pgArray([...perSecond])}::float8[])
         as w(scope, key, count, per_second)
     ),
     current as (
@@ -105,9 +144,7 @@ export async function takeTokens(
     set tokens = c.available - least(c.count, floor(c.available)), refilled_at = greatest(b.refilled_at, ${now}::timestamptz)
     from current c where b.scope = c.scope and b.key = c.key
     returning b.scope, b.key, least(c.count, floor(c.available))::int as granted`);
-  for (const r of (rows as unknown as { rows: { scope: string; key: string; granted: number }[] }).rows)
-    granted.set(`${r.scope}:${r.key}`, Number(r.granted));
-  return granted;
+  return (rows as unknown as { rows: { scope: string; key: string; granted: number }[] }).rows;
 }
 
 /** Gives back tokens taken for letters that did not go (their other limit held them back). */

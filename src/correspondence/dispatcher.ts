@@ -2,9 +2,9 @@ import { eq, inArray, sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import { type Actor, type AuditEntry, recordAudits } from "../audit/record.ts";
 import {
+  currentRateLimits,
   domainOf,
   limitFor,
-  listRateLimits,
   returnTokens,
   takeTokens,
   type Want,
@@ -251,9 +251,9 @@ async function dispatchBatch(deps: DispatchDeps, claims: readonly { id: string; 
 }
 
 /**
- * C-20: takes the tokens of the office's and each destination domain's buckets for these letters, in a
- * short transaction of its own (the buckets' rows stay locked only that long). A letter goes when both
- * its office and its domain allow it; the others wait until their buckets refill.
+ * C-20: takes the tokens of the office's and each destination domain's buckets for these letters, in one
+ * statement (the buckets' rows stay locked only that long). A letter goes when both its office and its
+ * domain allow it; the others wait until their buckets refill, and the tokens they did not use go back.
  */
 async function withinRateLimits(
   db: Executor,
@@ -261,7 +261,7 @@ async function withinRateLimits(
   now: Date,
 ): Promise<{ go: Claimed[]; wait: { id: string; at: Date }[] }> {
   if (letters.length === 0) return { go: [], wait: [] };
-  const limits = await listRateLimits(db);
+  const limits = await currentRateLimits(db);
   const count = (key: (c: Claimed) => string) => {
     const n = new Map<string, number>();
     for (const c of letters) n.set(key(c), (n.get(key(c)) ?? 0) + 1);
@@ -271,43 +271,41 @@ async function withinRateLimits(
   const domainOfLetter = (c: Claimed) => domainOf(c.letter.address);
   const wants = (scope: "office" | "domain", n: Map<string, number>): Want[] =>
     [...n].map(([key, c]) => ({ scope, key, count: c }));
-  return db.transaction(async (tx) => {
-    const granted = await takeTokens(
-      tx,
-      limits,
-      [...wants("office", count(officeOf)), ...wants("domain", count(domainOfLetter))],
-      now,
-    );
-    const left = (scope: string, key: string) => granted.get(`${scope}:${key}`) ?? 0;
-    const spend = (scope: string, key: string) => granted.set(`${scope}:${key}`, left(scope, key) - 1);
-    const go: Claimed[] = [];
-    const wait: { id: string; at: Date }[] = [];
-    for (const c of letters) {
-      const office = officeOf(c);
-      const domain = domainOfLetter(c);
-      if (left("office", office) > 0 && left("domain", domain) > 0) {
-        spend("office", office);
-        spend("domain", domain);
-        go.push(c);
-      } else {
-        // Waits about as long as its slower bucket takes to give one token, and at least a second.
-        const perMinute = Math.min(limitFor(limits, "office", office), limitFor(limits, "domain", domain));
-        wait.push({ id: c.letter.id, at: new Date(now.getTime() + Math.max(1_000, 60_000 / perMinute)) });
-      }
+  const granted = await takeTokens(
+    db,
+    limits,
+    [...wants("office", count(officeOf)), ...wants("domain", count(domainOfLetter))],
+    now,
+  );
+  const left = (scope: string, key: string) => granted.get(`${scope}:${key}`) ?? 0;
+  const spend = (scope: string, key: string) => granted.set(`${scope}:${key}`, left(scope, key) - 1);
+  const go: Claimed[] = [];
+  const wait: { id: string; at: Date }[] = [];
+  for (const c of letters) {
+    const office = officeOf(c);
+    const domain = domainOfLetter(c);
+    if (left("office", office) > 0 && left("domain", domain) > 0) {
+      spend("office", office);
+      spend("domain", domain);
+      go.push(c);
+    } else {
+      // Waits about as long as its slower bucket takes to give one token, and at least a second.
+      const perMinute = Math.min(limitFor(limits, "office", office), limitFor(limits, "domain", domain));
+      wait.push({ id: c.letter.id, at: new Date(now.getTime() + Math.max(1_000, 60_000 / perMinute)) });
     }
-    // Tokens one bucket gave for letters the other held back go back to it.
-    await returnTokens(
-      tx,
-      [...granted]
-        .map(([k, n]) => ({
-          scope: k.slice(0, k.indexOf(":")) as "office" | "domain",
-          key: k.slice(k.indexOf(":") + 1),
-          count: n,
-        }))
-        .filter((w) => w.count > 0 && limitFor(limits, w.scope, w.key) !== Number.POSITIVE_INFINITY),
-    );
-    return { go, wait };
-  });
+  }
+  // Tokens one bucket gave for letters the other held back go back to it.
+  await returnTokens(
+    db,
+    [...granted]
+      .map(([k, n]) => ({
+        scope: k.slice(0, k.indexOf(":")) as "office" | "domain",
+        key: k.slice(k.indexOf(":") + 1),
+        count: n,
+      }))
+      .filter((w) => w.count > 0 && limitFor(limits, w.scope, w.key) !== Number.POSITIVE_INFINITY),
+  );
+  return { go, wait };
 }
 
 function recordOutcome(

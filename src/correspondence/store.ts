@@ -192,11 +192,13 @@ export async function eventsOfLetters(
 ): Promise<Map<string, LetterEvent[]>> {
   const byLetter = new Map<string, LetterEvent[]>(ids.map((id) => [id, []]));
   if (ids.length === 0) return byLetter;
+  // Ordered as the index (letter, seq) is: ordered by seq alone, the planner could walk the whole table
+  // in seq order (seen as a parallel scan per dispatcher pass during a 30,000-letter batch).
   const events = await db
     .select()
     .from(correspondenceEvents)
     .where(inArray(correspondenceEvents.correspondenceId, [...ids]))
-    .orderBy(asc(correspondenceEvents.seq));
+    .orderBy(asc(correspondenceEvents.correspondenceId), asc(correspondenceEvents.seq));
   for (const e of events) byLetter.get(e.correspondenceId)?.push(e);
   return byLetter;
 }

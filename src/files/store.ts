@@ -55,26 +55,22 @@ export async function loadPartiesOfFiles(
   const out = new Map<ApplicationId, FileParties>();
   if (applicationIds.length === 0) return out;
   const appIds = [...new Set(applicationIds)];
-  const partyRows = await db
-    .select()
-    .from(parties)
-    .where(inArray(parties.applicationId, appIds))
-    .orderBy(asc(parties.createdAt));
+  // Sorted here, not in the statements: an ORDER BY on another column than the one looked up could make
+  // the planner walk a whole table in that order (the dispatcher runs these on every pass).
+  const partyRows = (await db.select().from(parties).where(inArray(parties.applicationId, appIds))).sort(
+    (a, b) => a.createdAt.getTime() - b.createdAt.getTime(),
+  );
   const ids = partyRows.map((p) => p.id);
   // One after the other: `db` may be a transaction, whose one connection runs one statement at a time.
   const points =
     ids.length === 0
       ? []
-      : await db
-          .select()
-          .from(contactPoints)
-          .where(inArray(contactPoints.partyId, ids))
-          .orderBy(asc(contactPoints.seq));
-  const reps = await db
-    .select()
-    .from(representations)
-    .where(inArray(representations.applicationId, appIds))
-    .orderBy(asc(representations.seq));
+      : (await db.select().from(contactPoints).where(inArray(contactPoints.partyId, ids))).sort(
+          (a, b) => a.seq - b.seq,
+        );
+  const reps = (
+    await db.select().from(representations).where(inArray(representations.applicationId, appIds))
+  ).sort((a, b) => a.seq - b.seq);
   const toParty = (p: (typeof partyRows)[number]): Party => ({
     id: p.id as PartyId,
     role: p.role,

@@ -729,6 +729,9 @@ export const en = {
   "letters.followUp":
     "Mail came back for these letters, or a report says delivery is not confirmed: follow up.",
   // Batches (C-19, C-20): the web pages
+  "reconsideration.documents": "Documents sent with the request",
+  "reconsideration.documentsNone": "None",
+  "reconsideration.documentsLabel": "Documents sent with the request (optional)",
   // batches:web
   "batches.title": "Batches",
   "batches.intro":

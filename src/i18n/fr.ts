@@ -747,6 +747,9 @@ export const fr: Record<MessageKey, string> = {
   "letters.followUp":
     "Du courrier est revenu pour ces lettres, ou un rapport indique que la livraison n’est pas confirmée : faites un suivi.",
   // Batches (C-19, C-20): the web pages
+  "reconsideration.documents": "Documents joints à la demande",
+  "reconsideration.documentsNone": "Aucun",
+  "reconsideration.documentsLabel": "Documents joints à la demande (facultatif)",
   // batches:web
   "batches.title": "Envois par lot",
   "batches.intro":

@@ -1,13 +1,16 @@
 import crypto, { randomUUID } from "node:crypto";
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, isNull } from "drizzle-orm";
 import { type Actor, recordAudit } from "../audit/record.ts";
+import { checkAttachments } from "../correspondence/attachments.ts";
 import { isIsoDate } from "../correspondence/rules.ts";
+import type { LetterUploads } from "../correspondence/service.ts";
 import { lettersOfApplication } from "../correspondence/store.ts";
 import type { Executor } from "../db/client.ts";
 import { applications } from "../db/schema/files.ts";
 import {
   type ReliedOnLetter,
   reconsiderationDecisions,
+  reconsiderationDocuments,
   reconsiderationRequests,
 } from "../db/schema/reconsideration.ts";
 import { AppError } from "../errors.ts";
@@ -51,8 +54,17 @@ export async function requestsOf(db: Executor, applicationId: ApplicationId) {
   }));
 }
 
-/** C-22: records a request received from a party of a refused or abandoned file. Returns its id. */
-export async function recordRequest(deps: Deps, staff: StaffContext, number: string, form: unknown) {
+/**
+ * C-22: records a request received from a party of a refused or abandoned file, with the documents they
+ * sent (checked as a letter's attachments are: type by content, sizes, number). Returns its id.
+ */
+export async function recordRequest(
+  deps: Deps,
+  staff: StaffContext,
+  number: string,
+  form: unknown,
+  uploads?: LetterUploads,
+) {
   const file = await openFile(deps, staff, number);
   if (!file.canRecord) throw new AppError("ROLE_NOT_ALLOWED");
   if (!canBeReconsidered(file.application.status)) throw new AppError("NOT_ELIGIBLE_FOR_RECONSIDERATION");
@@ -69,9 +81,24 @@ export async function recordRequest(deps: Deps, staff: StaffContext, number: str
     if (!isIsoDate(receivedOn)) check.fail("receivedOn", "INVALID_DATE");
     else if (receivedOn > today) check.fail("receivedOn", "DATE_IN_FUTURE");
   }
+  const documents = checkAttachments(uploads?.files ?? []);
+  for (const code of new Set(documents.problems.map((p) => p.code))) check.fail("documents", code);
   check.throwIfAny();
   const id = randomUUID();
   const now = file.now;
+  // The bytes are kept (content-addressed) before the rows that name them, as a letter's attachments are.
+  const stored: (typeof reconsiderationDocuments.$inferInsert)[] = [];
+  for (const [i, d] of documents.attachments.entries()) {
+    if (!uploads) break;
+    stored.push({
+      requestId: id,
+      position: i + 1,
+      filename: d.filename,
+      contentType: d.contentType,
+      sha256: await uploads.blobs.put(d.content),
+      size: d.size,
+    });
+  }
   await deps.db.transaction(async (tx) => {
     const pending = await tx
       .select({ id: reconsiderationRequests.id })
@@ -94,7 +121,14 @@ export async function recordRequest(deps: Deps, staff: StaffContext, number: str
       recordedAt: now,
       recordedBy: staff.staffId,
     });
-    const details = { request: id, requestedBy: party!.id, receivedOn, reasonsSha256: sha256(reasons) };
+    if (stored.length > 0) await tx.insert(reconsiderationDocuments).values(stored);
+    const details = {
+      request: id,
+      requestedBy: party!.id,
+      receivedOn,
+      reasonsSha256: sha256(reasons),
+      documents: stored.map((d) => ({ sha256: d.sha256, size: d.size })),
+    };
     await appendToLedger(tx, [
       {
         kind: "reconsideration-requested",
@@ -109,10 +143,19 @@ export async function recordRequest(deps: Deps, staff: StaffContext, number: str
       subjectType: "application",
       subjectId: file.application.id,
       officeCode: file.application.officeCode,
-      details: { request: id, requestedBy: party!.id },
+      details: { request: id, requestedBy: party!.id, documents: stored.length },
     });
   });
   return id;
+}
+
+/** The documents sent with a request, in the order they were attached. */
+export async function documentsOf(db: Executor, requestId: string) {
+  return db
+    .select()
+    .from(reconsiderationDocuments)
+    .where(eq(reconsiderationDocuments.requestId, requestId))
+    .orderBy(asc(reconsiderationDocuments.position));
 }
 
 /**
@@ -135,6 +178,7 @@ export async function openRequest(deps: Deps, staff: StaffContext, id: string) {
   return {
     request: row,
     file,
+    documents: await documentsOf(deps.db, row.id),
     letters: await lettersOfApplication(deps.db, application.id),
     decision,
     canDecide: !decision && canDecideOn(staff.postings, application.officeCode),

@@ -136,11 +136,39 @@ export class TestClient {
     return this.request("POST", path, body.toString());
   }
 
-  async request(method: string, path: string, body?: string): Promise<TestResponse> {
+  /**
+   * Posts a form as a browser does with a file input, multipart/form-data: the CSRF token from the form's
+   * page, the fields, then the files under `fileField` (an empty part when none is chosen, as browsers send).
+   */
+  async postFiles(
+    path: string,
+    fields: Record<string, string>,
+    fileField: string,
+    files: readonly { name: string; content: Buffer; type?: string }[],
+    opts: { formPage?: string } = {},
+  ): Promise<TestResponse> {
+    const form = new FormData();
+    const page = await this.get(opts.formPage ?? path);
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
+    if (!token) throw new Error(`no CSRF token on ${opts.formPage ?? path} (status ${page.status})`);
+    form.append("_csrf", token);
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    if (files.length === 0) form.append(fileField, new Blob([]), "");
+    for (const f of files)
+      form.append(
+        fileField,
+        new Blob([new Uint8Array(f.content)], { type: f.type ?? "application/octet-stream" }),
+        f.name,
+      );
+    return this.request("POST", path, form);
+  }
+
+  async request(method: string, path: string, body?: string | FormData): Promise<TestResponse> {
     const headers: Record<string, string> = {
       cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
     };
-    if (body !== undefined) headers["content-type"] = "application/x-www-form-urlencoded";
+    // FormData sets its own multipart content type, with the boundary.
+    if (typeof body === "string") headers["content-type"] = "application/x-www-form-urlencoded";
     const res = await fetch(new URL(path, this.base), { method, headers, body, redirect: "manual" });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(";");

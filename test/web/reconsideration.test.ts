@@ -5,11 +5,16 @@ import { createLetter, readComposeInput } from "../../src/correspondence/service
 import { auditEvents } from "../../src/db/schema/audit.ts";
 import { ledgerEntries } from "../../src/db/schema/evidence.ts";
 import { applications, parties } from "../../src/db/schema/files.ts";
-import { reconsiderationDecisions } from "../../src/db/schema/reconsideration.ts";
+import {
+  reconsiderationDecisions,
+  reconsiderationDocuments,
+  reconsiderationRequests,
+} from "../../src/db/schema/reconsideration.ts";
 import { openFile } from "../../src/files/service.ts";
 import { en } from "../../src/i18n/en.ts";
 import { instantToWallTime } from "../../src/time-zones.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
+import { exeFile, pdfFile } from "../support/attachment-files.ts";
 
 // C-22..C-24 over real HTTP: staff record a request on a refused or abandoned file; the office's
 // decision-maker decides on a page showing the file's correspondence, with written reasons.
@@ -95,6 +100,62 @@ async function recordRequest(number: string, applicantId: string) {
 }
 
 describe("reconsideration and reactivation (C-22..C-24)", () => {
+  it("C-22: the request carries the party's documents, kept as received; a file of another type is refused with nothing recorded", async () => {
+    const { app, applicantId } = await fileWith("immigration", ["refused", "abandoned"]);
+    const agent = await t.clientAs("agent.mtl");
+    const action = `/agent/files/${app.number}/reconsideration`;
+    const formPage = `/agent/files/${app.number}`;
+    const page = await agent.get(formPage);
+    expect(page.body).toMatch(/<form[^>]*enctype="multipart\/form-data"[^>]*action="[^"]*reconsideration"|<form[^>]*action="[^"]*reconsideration"[^>]*enctype="multipart\/form-data"/);
+    expect(page.body).toContain('name="documents"');
+    const fields = { requestedBy: applicantId, reasons: "The letter never reached me.", receivedOn: inDays(0) };
+
+    // An executable renamed .pdf: refused by its content, in the person's language, nothing written.
+    const refused = await agent.postFiles(action, fields, "documents", [{ name: "proof.pdf", content: exeFile() }], {
+      formPage,
+    });
+    expect(refused.status).toBe(415);
+    expect(refused.body).toContain(escaped(en["error.ATTACHMENT_TYPE_NOT_ALLOWED"]));
+    const none = await t.database.db
+      .select()
+      .from(reconsiderationRequests)
+      .where(eq(reconsiderationRequests.applicationId, app.id));
+    expect(none).toHaveLength(0);
+
+    const pdf = pdfFile("Canada Post tracking: never delivered");
+    const saved = await agent.postFiles(action, fields, "documents", [{ name: "tracking.pdf", content: pdf }], {
+      formPage,
+    });
+    expect(saved.status).toBe(303);
+    const requestPage = saved.location!;
+    const requestId = requestPage.split("/").pop()!;
+    const documents = await t.database.db
+      .select()
+      .from(reconsiderationDocuments)
+      .where(eq(reconsiderationDocuments.requestId, requestId));
+    expect(documents).toMatchObject([{ position: 1, filename: "tracking.pdf", contentType: "application/pdf", size: pdf.length }]);
+    // The decision-maker sees it beside the correspondence and gets the exact bytes.
+    const decideur = await t.clientAs("decideur.mtl");
+    const view = await decideur.get(requestPage);
+    expect(view.body).toContain(`href="${requestPage}/documents/1"`);
+    const res = await fetch(new URL(`${requestPage}/documents/1`, t.base), {
+      headers: { cookie: [...decideur.cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/pdf");
+    expect(Buffer.from(await res.arrayBuffer()).equals(pdf)).toBe(true);
+    // On the ledger with the request: its hash and size.
+    const [entry] = await t.database.db
+      .select()
+      .from(ledgerEntries)
+      .where(and(eq(ledgerEntries.subjectId, app.id), eq(ledgerEntries.eventType, "liaison.ReconsiderationRequested")));
+    expect(entry?.data).toContain(documents[0]!.sha256);
+    // Another office's staff: 404, like the request itself.
+    const vancouver = await t.clientAs("agent.van");
+    expect((await vancouver.get(`${requestPage}/documents/1`)).status).toBe(404);
+    expect((await decideur.get(`${requestPage}/documents/2`)).status).toBe(404);
+  });
+
   it("C-22, C-23: a request on a refused immigration file, decided with reasons, reopens it with a future deadline", async () => {
     const { app, applicantId } = await fileWith("immigration", ["refused"]);
     const letterId = await writeLetter(app.number);

@@ -1,4 +1,4 @@
-import { date, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { applications, parties } from "./files.ts";
 import { staff } from "./offices.ts";
 
@@ -24,6 +24,26 @@ export const reconsiderationRequests = pgTable(
       .references(() => staff.id),
   },
   (t) => [index("reconsideration_requests_application_idx").on(t.applicationId)],
+);
+
+/**
+ * C-22: the documents the party sent with the request, as received (type sniffed from the content, as a
+ * letter's attachments: correspondence/attachments.ts); the bytes are in the blob store under `sha256`.
+ * Append-only (migration 0018).
+ */
+export const reconsiderationDocuments = pgTable(
+  "reconsideration_documents",
+  {
+    requestId: uuid("request_id")
+      .notNull()
+      .references(() => reconsiderationRequests.id),
+    position: integer("position").notNull(),
+    filename: text("filename").notNull(),
+    contentType: text("content_type").notNull(),
+    sha256: text("sha256").notNull(),
+    size: integer("size").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.requestId, t.position] })],
 );
 
 export const decisionOutcomes = ["granted", "refused"] as const;

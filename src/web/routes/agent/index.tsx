@@ -1,7 +1,9 @@
+import path from "node:path";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { recordAudit } from "../../../audit/record.ts";
 import { lettersOfApplication } from "../../../correspondence/store.ts";
 import { AppError } from "../../../errors.ts";
+import { fileBlobStore } from "../../../evidence/blob-store.ts";
 import { clearNotReceivingFlag, setNotReceivingFlag } from "../../../files/flags.ts";
 import {
   findFiles,
@@ -15,6 +17,7 @@ import { recordRequest } from "../../../reconsideration/service.ts";
 import { transferFile } from "../../../transfers/service.ts";
 import type { AppDeps } from "../../app.ts";
 import { pageContext, requireStaff, sendPage } from "../../context.ts";
+import { acceptUploads, uploadOf } from "../../uploads.ts";
 import type { FormState } from "../../views/forms.tsx";
 import { registerBatchRoutes } from "./batches.tsx";
 import { loadFileExtras } from "./file-extras.ts";
@@ -138,6 +141,7 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AppDeps): void {
         staff: ReturnType<typeof requireStaff>,
         number: string,
         body: unknown,
+        req: FastifyRequest<FileParams>,
       ) => Promise<R>,
       /** Where to go once it is done: the file again, unless the use case took it out of reach. */
       next: (result: R, number: string) => string = (_, number) => fileSaved(number),
@@ -147,7 +151,7 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AppDeps): void {
       const body = (req.body ?? {}) as Record<string, string>;
       let result: R;
       try {
-        result = await action(services, staff, req.params.number, body);
+        result = await action(services, staff, req.params.number, body, req);
       } catch (e) {
         if (!(e instanceof AppError) || e.problems.length === 0) throw e;
         const view = await openFile(services, staff, req.params.number);
@@ -189,10 +193,20 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AppDeps): void {
       done.stillReadable ? fileSaved(number) : "/agent?transferred=1",
     ),
   );
-  app.post<FileParams>(
-    "/agent/files/:number/reconsideration",
-    fileForm("reconsideration", recordRequest, (id) => `/agent/reconsideration/${id}`),
-  );
+  // C-22: a request comes with the documents the party sent (multipart, parsed in this scope only).
+  const blobs = fileBlobStore(path.join(deps.config.dataDir, "blobs"));
+  app.register(async (scope) => {
+    await acceptUploads(scope, "documents");
+    scope.post<FileParams>(
+      "/agent/files/:number/reconsideration",
+      fileForm(
+        "reconsideration",
+        (d, staff, number, body, req) =>
+          recordRequest(d, staff, number, body, { files: uploadOf(req).files, blobs }),
+        (id) => `/agent/reconsideration/${id}`,
+      ),
+    );
+  });
   registerLetterRoutes(app, deps);
   registerReconsiderationRoutes(app, deps);
   registerBatchRoutes(app, deps);

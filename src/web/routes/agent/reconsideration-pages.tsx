@@ -1,12 +1,19 @@
+import {
+  acceptedExtensions,
+  MAX_ATTACHMENT_BYTES,
+  MAX_ATTACHMENTS,
+  MAX_ATTACHMENTS_TOTAL_BYTES,
+} from "../../../correspondence/attachments.ts";
 import { agencyErrors, decisionOutcomes } from "../../../db/schema/reconsideration.ts";
 import { partiesOf } from "../../../files/rules.ts";
 import type { FileView } from "../../../files/service.ts";
 import type { MessageKey } from "../../../i18n/en.ts";
-import { formatDate, formatInstant } from "../../../i18n/index.ts";
+import { errorKey, formatDate, formatInstant } from "../../../i18n/index.ts";
 import { canBeReconsidered } from "../../../reconsideration/rules.ts";
 import type { openRequest, requestsOf } from "../../../reconsideration/service.ts";
 import { CsrfField, ErrorSummary, type FormState, SelectField, TextField } from "../../views/forms.tsx";
 import { Layout, type PageContext } from "../../views/layout.tsx";
+import { formatSize } from "./letter-pages.tsx";
 
 export type FileRequests = Awaited<ReturnType<typeof requestsOf>>;
 type OpenedRequest = Awaited<ReturnType<typeof openRequest>>;
@@ -46,7 +53,12 @@ export function ReconsiderationSection(props: {
         <details open={state?.form === "reconsideration"}>
           <summary>{t("reconsideration.record")}</summary>
           <ErrorSummary t={t} state={state} form="reconsideration" />
-          <form method="post" action={`/agent/files/${view.application.number}/reconsideration`} noValidate>
+          <form
+            method="post"
+            action={`/agent/files/${view.application.number}/reconsideration`}
+            encType="multipart/form-data"
+            noValidate
+          >
             <CsrfField token={ctx.csrfToken} />
             <SelectField
               t={t}
@@ -79,11 +91,52 @@ export function ReconsiderationSection(props: {
               type="date"
               label={t("reconsideration.receivedOnLabel")}
             />
+            <DocumentsField ctx={ctx} state={state} />
             <button type="submit">{t("reconsideration.submit")}</button>
           </form>
         </details>
       ) : null}
     </section>
+  );
+}
+
+/**
+ * C-22: the documents the party sent with the request (optional): the same types and limits as a
+ * letter's attachments, judged by content when the form is sent.
+ */
+function DocumentsField(props: { ctx: PageContext; state: FormState | undefined }) {
+  const { t, lang } = props.ctx;
+  const id = "reconsideration-documents-input";
+  const problems =
+    props.state?.form === "reconsideration"
+      ? props.state.problems.filter((p) => p.field === "documents")
+      : [];
+  const described = [`${id}-hint`, problems.length > 0 ? `${id}-error` : ""].filter(Boolean).join(" ");
+  return (
+    <div class={problems.length > 0 ? "field field-error" : "field"}>
+      <label for={id}>{t("reconsideration.documentsLabel")}</label>
+      <span class="hint" id={`${id}-hint`}>
+        {t("compose.attachmentsHint", {
+          count: MAX_ATTACHMENTS,
+          fileSize: formatSize(lang, MAX_ATTACHMENT_BYTES),
+          totalSize: formatSize(lang, MAX_ATTACHMENTS_TOTAL_BYTES),
+        })}
+      </span>
+      {problems.length > 0 ? (
+        <span class="error-message" id={`${id}-error`}>
+          {[...new Set(problems.map((p) => t(errorKey(p.code))))].join(" ")}
+        </span>
+      ) : null}
+      <input
+        type="file"
+        id={id}
+        name="documents"
+        multiple
+        accept={acceptedExtensions}
+        aria-describedby={described}
+        {...(problems.length > 0 ? { "aria-invalid": true } : {})}
+      />
+    </div>
   );
 }
 
@@ -116,6 +169,21 @@ export function DecisionPage(props: {
         <dd>{formatDate(lang, request.receivedOn)}</dd>
         <dt>{t("reconsideration.reasons")}</dt>
         <dd class="pre-line">{request.reasons}</dd>
+        <dt>{t("reconsideration.documents")}</dt>
+        <dd>
+          {opened.documents.length === 0 ? (
+            t("reconsideration.documentsNone")
+          ) : (
+            <ul id="reconsideration-documents">
+              {opened.documents.map((d) => (
+                <li key={d.position}>
+                  <a href={`/agent/reconsideration/${request.id}/documents/${d.position}`}>{d.filename}</a> (
+                  {formatSize(lang, d.size)})
+                </li>
+              ))}
+            </ul>
+          )}
+        </dd>
       </dl>
 
       <section aria-labelledby="decision-letters-heading">
