@@ -106,14 +106,26 @@ describe("reconsideration and reactivation (C-22..C-24)", () => {
     const action = `/agent/files/${app.number}/reconsideration`;
     const formPage = `/agent/files/${app.number}`;
     const page = await agent.get(formPage);
-    expect(page.body).toMatch(/<form[^>]*enctype="multipart\/form-data"[^>]*action="[^"]*reconsideration"|<form[^>]*action="[^"]*reconsideration"[^>]*enctype="multipart\/form-data"/);
+    expect(page.body).toMatch(
+      /<form[^>]*enctype="multipart\/form-data"[^>]*action="[^"]*reconsideration"|<form[^>]*action="[^"]*reconsideration"[^>]*enctype="multipart\/form-data"/,
+    );
     expect(page.body).toContain('name="documents"');
-    const fields = { requestedBy: applicantId, reasons: "The letter never reached me.", receivedOn: inDays(0) };
+    const fields = {
+      requestedBy: applicantId,
+      reasons: "The letter never reached me.",
+      receivedOn: inDays(0),
+    };
 
     // An executable renamed .pdf: refused by its content, in the person's language, nothing written.
-    const refused = await agent.postFiles(action, fields, "documents", [{ name: "proof.pdf", content: exeFile() }], {
-      formPage,
-    });
+    const refused = await agent.postFiles(
+      action,
+      fields,
+      "documents",
+      [{ name: "proof.pdf", content: exeFile() }],
+      {
+        formPage,
+      },
+    );
     expect(refused.status).toBe(415);
     expect(refused.body).toContain(escaped(en["error.ATTACHMENT_TYPE_NOT_ALLOWED"]));
     const none = await t.database.db
@@ -123,9 +135,15 @@ describe("reconsideration and reactivation (C-22..C-24)", () => {
     expect(none).toHaveLength(0);
 
     const pdf = pdfFile("Canada Post tracking: never delivered");
-    const saved = await agent.postFiles(action, fields, "documents", [{ name: "tracking.pdf", content: pdf }], {
-      formPage,
-    });
+    const saved = await agent.postFiles(
+      action,
+      fields,
+      "documents",
+      [{ name: "tracking.pdf", content: pdf }],
+      {
+        formPage,
+      },
+    );
     expect(saved.status).toBe(303);
     const requestPage = saved.location!;
     const requestId = requestPage.split("/").pop()!;
@@ -133,7 +151,9 @@ describe("reconsideration and reactivation (C-22..C-24)", () => {
       .select()
       .from(reconsiderationDocuments)
       .where(eq(reconsiderationDocuments.requestId, requestId));
-    expect(documents).toMatchObject([{ position: 1, filename: "tracking.pdf", contentType: "application/pdf", size: pdf.length }]);
+    expect(documents).toMatchObject([
+      { position: 1, filename: "tracking.pdf", contentType: "application/pdf", size: pdf.length },
+    ]);
     // The decision-maker sees it beside the correspondence and gets the exact bytes.
     const decideur = await t.clientAs("decideur.mtl");
     const view = await decideur.get(requestPage);
@@ -148,7 +168,12 @@ describe("reconsideration and reactivation (C-22..C-24)", () => {
     const [entry] = await t.database.db
       .select()
       .from(ledgerEntries)
-      .where(and(eq(ledgerEntries.subjectId, app.id), eq(ledgerEntries.eventType, "liaison.ReconsiderationRequested")));
+      .where(
+        and(
+          eq(ledgerEntries.subjectId, app.id),
+          eq(ledgerEntries.eventType, "liaison.ReconsiderationRequested"),
+        ),
+      );
     expect(entry?.data).toContain(documents[0]!.sha256);
     // Another office's staff: 404, like the request itself.
     const vancouver = await t.clientAs("agent.van");
