@@ -3,6 +3,7 @@ import { generatePendingBatches } from "../batches/service.ts";
 import { bounceWindowSweep } from "../correspondence/bounce-window.ts";
 import { deadlineSweep } from "../correspondence/deadlines.ts";
 import { type DispatchDeps, dispatchDue } from "../correspondence/dispatcher.ts";
+import { keepPlannerStatistics } from "../db/maintenance.ts";
 import { type LedgerSigner, sequenceLedger, signTreeHead } from "../evidence/ledger.ts";
 import type { Job } from "./scheduler.ts";
 
@@ -79,6 +80,15 @@ export function signTreeHeads(services: WorkerServices): Job {
   };
 }
 
+/** The planner's statistics and the busiest tables' dead rows (db/maintenance.ts): every minute. */
+export const keepStatistics: Job = {
+  name: "keep-planner-statistics",
+  everyMs: 60_000,
+  async run(ctx) {
+    return { done: (await keepPlannerStatistics(ctx.db)).length };
+  },
+};
+
 /** Every periodic job `liaison worker` runs. A job not listed here never runs (a test checks each has a handler). */
 export function allJobs(services: WorkerServices): readonly Job[] {
   return [
@@ -87,6 +97,7 @@ export function allJobs(services: WorkerServices): readonly Job[] {
     dispatchLetters(services),
     deadlineSweep,
     sequenceLedgerEntries,
+    keepStatistics,
     signTreeHeads(services),
     bounceWindowSweep(services.ledger.bounceWindowMs),
     ...(services.mailboxes ? [services.mailboxes] : []),
