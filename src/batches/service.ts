@@ -125,6 +125,8 @@ function inputFor(
  * be listed as failed, with its reason.
  */
 export async function previewBatch(deps: Deps, staff: StaffContext, form: Record<string, unknown>) {
+  // Only those who write letters write batches: an auditor or a support agent reads them.
+  if (recordableOffices(staff).length === 0) throw new AppError("ROLE_NOT_ALLOWED");
   const read = readDraft(form, staff);
   if (!read.draft) throw new AppError(read.problems[0]!.code, read.problems);
   const { draft } = read;

@@ -78,7 +78,7 @@ describe("creating a batch (C-19)", () => {
     expect(future.code).toBe("BATCH_NO_FILES");
   });
 
-  it("C-19: refuses a decision letter, a value the template needs, a short deadline and another office", async () => {
+  it("C-19: refuses a decision letter, a value the template needs, a short deadline, a reader and another office", async () => {
     expect(
       (
         await refusalOf(() =>
@@ -105,6 +105,11 @@ describe("creating a batch (C-19)", () => {
       }),
     );
     expect(short.problems).toContainEqual({ field: "deadline", code: "DEADLINE_TOO_SHORT" });
+    const auditor = await findStaffBySubject(desk.database.db, "auditeur");
+    const reading = await refusalOf(() =>
+      previewBatch(desk.services(), { ...auditor!, ip: undefined }, generalForm()),
+    );
+    expect(reading.code).toBe("ROLE_NOT_ALLOWED");
     const foreign = await refusalOf(() =>
       previewBatch(desk.services(), desk.agent, generalForm({ office: "VAN" })),
     );
