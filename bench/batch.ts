@@ -1,28 +1,23 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { Session } from "node:inspector/promises";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { eq, sql } from "drizzle-orm";
 import nodemailer from "nodemailer";
-import { findStaffBySubject } from "../src/auth/store.ts";
 import { limitFor, listRateLimits, setRateLimit } from "../src/batches/rate-limits.ts";
 import { createBatch, generatePendingBatches, openBatch } from "../src/batches/service.ts";
 import { systemClock } from "../src/clock.ts";
 import { readConfig } from "../src/config.ts";
-import { type DispatchDeps, dispatchDue } from "../src/correspondence/dispatcher.ts";
-import { ensureCorrespondenceDefaults } from "../src/correspondence/store.ts";
+import type { DispatchDeps } from "../src/correspondence/dispatcher.ts";
 import { type Database, openDatabase } from "../src/db/client.ts";
 import { keepPlannerStatistics } from "../src/db/maintenance.ts";
-import { outbox } from "../src/db/schema/correspondence.ts";
 import { offices } from "../src/db/schema/offices.ts";
-import { loadDemoData } from "../src/demo/load.ts";
 import { createSyntheticFiles } from "../src/demo/synthetic.ts";
 import { sequenceLedger } from "../src/evidence/ledger.ts";
-import type { StaffContext } from "../src/files/service.ts";
 import { createLogger } from "../src/logger.ts";
 import { outboundServices } from "../src/mail/outbound.ts";
+import type { dispatchLoop, prepareBenchDatabase, startCpuProfile, startDispatchWorkers } from "./run.ts";
 
 // `npm run bench -- batch --letters N`: a batch end to end (C-19, C-20), as `liaison worker` runs it.
 //
@@ -52,14 +47,12 @@ export const batchUsage =
 
 interface Helpers {
   log(message: string): void;
-  /** A child process running `loops` dispatch loops on the database (bench/run.ts send-worker). */
-  startDispatchWorker(opts: {
-    databaseUrl: string;
-    dataDir: string;
-    smtpUrl: string;
-    loops: number;
-    batch: number;
-  }): Promise<{ send(line: string): void; finished: Promise<{ failed: number; peakRssMb: number }> }>;
+  /** Worker processes running `loops` dispatch loops each on the database (bench/run.ts send-worker). */
+  startDispatchWorkers: typeof startDispatchWorkers;
+  /** One dispatch loop in this process, until nothing is left once generation is done. */
+  dispatchLoop: typeof dispatchLoop;
+  startCpuProfile: typeof startCpuProfile;
+  prepareBenchDatabase: typeof prepareBenchDatabase;
   createThrowawayPostgres(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }>;
   startSink(): Promise<{ url: string; stop(): Promise<{ received: number; bytes: number }> }>;
 }
@@ -113,7 +106,15 @@ async function benchBatch(
     officePerMinute: number | undefined;
     cpuProfile: string | undefined;
   },
-  { log, createThrowawayPostgres, startSink, startDispatchWorker }: Helpers,
+  {
+    log,
+    createThrowawayPostgres,
+    startSink,
+    startDispatchWorkers,
+    dispatchLoop,
+    startCpuProfile,
+    prepareBenchDatabase,
+  }: Helpers,
 ): Promise<number> {
   if (opts.processes > 0 && !process.env.DATABASE_URL?.trim())
     throw new Error("--processes needs DATABASE_URL: PGlite belongs to one process");
@@ -125,12 +126,7 @@ async function benchBatch(
   try {
     database = await openDatabase({ databaseUrl: throwaway?.url, dataDir });
     const { db } = database;
-    await database.migrate();
-    await loadDemoData(db, systemClock, { applications: 0 });
-    await ensureCorrespondenceDefaults(db, systemClock.now());
-    const staff = await findStaffBySubject(db, "agent.mtl");
-    if (!staff) throw new Error("the demo agent agent.mtl is missing");
-    const agent: StaffContext = { ...staff, ip: "127.0.0.1" };
+    const agent = await prepareBenchDatabase(database);
     if (opts.officePerMinute)
       await setRateLimit(
         db,
@@ -152,13 +148,7 @@ async function benchBatch(
     const deps: DispatchDeps = { ...outbound, db, clock: systemClock, logger };
     const services = { db, clock: systemClock };
 
-    const profiler = opts.cpuProfile ? new Session() : undefined;
-    if (profiler) {
-      profiler.connect();
-      await profiler.post("Profiler.enable");
-      await profiler.post("Profiler.setSamplingInterval", { interval: 500 });
-      await profiler.post("Profiler.start");
-    }
+    const stopProfile = await startCpuProfile(opts.cpuProfile);
 
     t = Date.now();
     const batchId = await createBatch(services, agent, {
@@ -179,17 +169,13 @@ async function benchBatch(
     // `liaison worker`s, one database); this process writes the letters and sequences the ledger.
     const workers =
       opts.processes > 0
-        ? await Promise.all(
-            Array.from({ length: opts.processes }, () =>
-              startDispatchWorker({
-                databaseUrl: throwaway!.url,
-                dataDir,
-                smtpUrl: sink!.url,
-                loops: opts.loops,
-                batch: opts.batch,
-              }),
-            ),
-          )
+        ? await startDispatchWorkers(opts.processes, {
+            databaseUrl: throwaway!.url,
+            dataDir,
+            smtpUrl: sink.url,
+            loops: opts.loops,
+            batch: opts.batch,
+          })
         : [];
     for (const w of workers) w.send("start");
     void generation.then(() => {
@@ -203,17 +189,7 @@ async function benchBatch(
               childPeakRssMb = Math.max(childPeakRssMb, r.peakRssMb);
             }),
           )
-        : Array.from({ length: opts.loops }, async () => {
-            for (;;) {
-              const { claimed } = await dispatchDue(deps, { batch: opts.batch });
-              if (claimed > 0) continue;
-              if (generated) {
-                const [left] = await db.select({ n: sql<number>`count(*)::int` }).from(outbox);
-                if ((left?.n ?? 0) === 0) return;
-              }
-              await sleep(10);
-            }
-          });
+        : Array.from({ length: opts.loops }, () => dispatchLoop(deps, opts.batch, () => generated));
     // The worker's maintenance job, at its period (db/maintenance.ts): autovacuum may be off, and PGlite has none.
     const maintenance = (async () => {
       while (!dispatched) {
@@ -236,12 +212,7 @@ async function benchBatch(
     await maintenance;
     const sequencedSeconds = (Date.now() - t) / 1000;
 
-    if (profiler) {
-      const { profile } = await profiler.post("Profiler.stop");
-      writeFileSync(opts.cpuProfile!, JSON.stringify(profile));
-      profiler.disconnect();
-      log(`CPU profile written to ${opts.cpuProfile}`);
-    }
+    await stopProfile?.();
     outbound.close();
 
     const { counts } = await openBatch(services, agent, batchId);

@@ -70,7 +70,15 @@ async function main(argv: string[]): Promise<number> {
   // `ledger` has options of its own (bench/ledger.ts), so it is dispatched before `send`'s are parsed.
   if (argv[0] === "ledger") return ledgerCommand(argv.slice(1), { log, createThrowawayPostgres });
   if (argv[0] === "batch")
-    return batchCommand(argv.slice(1), { log, createThrowawayPostgres, startSink, startDispatchWorker });
+    return batchCommand(argv.slice(1), {
+      log,
+      createThrowawayPostgres,
+      startSink,
+      startDispatchWorkers,
+      dispatchLoop,
+      startCpuProfile,
+      prepareBenchDatabase,
+    });
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -145,12 +153,7 @@ async function benchSend(opts: SendOptions): Promise<number> {
   try {
     database = await openDatabase({ databaseUrl: throwaway?.url, dataDir });
     const { db } = database;
-    await database.migrate();
-    await loadDemoData(db, systemClock, { applications: 0 });
-    await ensureCorrespondenceDefaults(db, systemClock.now());
-    const staff = await findStaffBySubject(db, "agent.mtl");
-    if (!staff) throw new Error("the demo agent agent.mtl is missing");
-    const agent: StaffContext = { ...staff, ip: "127.0.0.1" };
+    const agent = await prepareBenchDatabase(database);
 
     // This measures the dispatcher, not the C-20 limits (all its letters go to one domain): lifted.
     for (const scope of ["office", "domain"] as const)
@@ -198,26 +201,16 @@ async function benchSend(opts: SendOptions): Promise<number> {
     let childPeakRssMb = 0;
     const workers =
       opts.processes > 0
-        ? await Promise.all(
-            Array.from({ length: opts.processes }, () =>
-              startDispatchWorker({
-                databaseUrl: throwaway!.url,
-                dataDir,
-                smtpUrl: sink!.url,
-                loops: opts.loops,
-                batch: opts.batch,
-              }),
-            ),
-          )
+        ? await startDispatchWorkers(opts.processes, {
+            databaseUrl: throwaway!.url,
+            dataDir,
+            smtpUrl: sink.url,
+            loops: opts.loops,
+            batch: opts.batch,
+          })
         : undefined;
     const tracer = opts.trace ? await traceDispatch(deps) : undefined;
-    const profiler = opts.cpuProfile ? new Session() : undefined;
-    if (profiler) {
-      profiler.connect();
-      await profiler.post("Profiler.enable");
-      await profiler.post("Profiler.setSamplingInterval", { interval: 500 });
-      await profiler.post("Profiler.start");
-    }
+    const stopProfile = await startCpuProfile(opts.cpuProfile);
 
     started = Date.now();
     let generation: Promise<number> | undefined;
@@ -253,12 +246,7 @@ async function benchSend(opts: SendOptions): Promise<number> {
     }
     const dispatchMs = Date.now() - started;
 
-    if (profiler) {
-      const { profile } = await profiler.post("Profiler.stop");
-      writeFileSync(opts.cpuProfile!, JSON.stringify(profile));
-      profiler.disconnect();
-      log(`CPU profile of the dispatch written to ${opts.cpuProfile}`);
-    }
+    await stopProfile?.();
     tracer?.report(dispatchMs);
     tracer?.stop();
     outbound.close();
@@ -297,8 +285,40 @@ async function benchSend(opts: SendOptions): Promise<number> {
   }
 }
 
+/**
+ * `--cpu-prof FILE`: a V8 CPU profile of what runs until the returned function is called (open it in
+ * Chrome DevTools, or sum self time per function). Nothing when no file is asked for.
+ */
+export async function startCpuProfile(file: string | undefined): Promise<(() => Promise<void>) | undefined> {
+  if (!file) return undefined;
+  const profiler = new Session();
+  profiler.connect();
+  await profiler.post("Profiler.enable");
+  await profiler.post("Profiler.setSamplingInterval", { interval: 500 });
+  await profiler.post("Profiler.start");
+  return async () => {
+    const { profile } = await profiler.post("Profiler.stop");
+    writeFileSync(file, JSON.stringify(profile));
+    profiler.disconnect();
+    log(`CPU profile written to ${file}`);
+  };
+}
+
+/**
+ * Migrates a fresh database and gives it what `liaison start` would (offices, staff, templates, periods),
+ * no files; answers the Montréal agent the benchmarks act as.
+ */
+export async function prepareBenchDatabase(database: Database): Promise<StaffContext> {
+  await database.migrate();
+  await loadDemoData(database.db, systemClock, { applications: 0 });
+  await ensureCorrespondenceDefaults(database.db, systemClock.now());
+  const staff = await findStaffBySubject(database.db, "agent.mtl");
+  if (!staff) throw new Error("the demo agent agent.mtl is missing");
+  return { ...staff, ip: "127.0.0.1" };
+}
+
 /** One dispatch loop, as `liaison worker` runs it: passes until nothing is left; returns failed letters. */
-async function dispatchLoop(deps: DispatchDeps, batch: number, generationDone: () => boolean) {
+export async function dispatchLoop(deps: DispatchDeps, batch: number, generationDone: () => boolean) {
   let failed = 0;
   for (;;) {
     const { done, claimed } = await dispatchDue(deps, { batch });
@@ -357,6 +377,11 @@ async function sendWorker(): Promise<number> {
   await database.close();
   console.log(JSON.stringify({ failed, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
   return 0;
+}
+
+/** `count` dispatch worker processes (scale-out: several `liaison worker`s, one database). */
+export function startDispatchWorkers(count: number, opts: Parameters<typeof startDispatchWorker>[0]) {
+  return Promise.all(Array.from({ length: count }, () => startDispatchWorker(opts)));
 }
 
 async function startDispatchWorker(opts: {

@@ -345,6 +345,20 @@ export function ComposePage(props: ComposePageProps) {
   );
 }
 
+/** The types and limits of files a person may upload (a letter's attachments, a request's documents). */
+export function UploadLimitsHint(props: { ctx: PageContext; id: string }) {
+  const { t, lang } = props.ctx;
+  return (
+    <span class="hint" id={props.id}>
+      {t("compose.attachmentsHint", {
+        count: MAX_ATTACHMENTS,
+        fileSize: formatSize(lang, MAX_ATTACHMENT_BYTES),
+        totalSize: formatSize(lang, MAX_ATTACHMENTS_TOTAL_BYTES),
+      })}
+    </span>
+  );
+}
+
 /**
  * The files to attach. Their type is judged by content when the form is sent; the hint gives the types
  * and limits beforehand, and a refused file is named with the reason. After any submission the input is
@@ -355,7 +369,7 @@ function AttachmentsField(props: {
   state: FormState | undefined;
   attachments: ComposeAttachments | undefined;
 }) {
-  const { t, lang } = props.ctx;
+  const { t } = props.ctx;
   const id = `${composeForm}-attachments`;
   const problems =
     props.state?.form === composeForm ? props.state.problems.filter((p) => p.field === "attachments") : [];
@@ -371,13 +385,7 @@ function AttachmentsField(props: {
   return (
     <div class={problems.length > 0 ? "field field-error" : "field"}>
       <label for={id}>{t("compose.attachments")}</label>
-      <span class="hint" id={`${id}-hint`}>
-        {t("compose.attachmentsHint", {
-          count: MAX_ATTACHMENTS,
-          fileSize: formatSize(lang, MAX_ATTACHMENT_BYTES),
-          totalSize: formatSize(lang, MAX_ATTACHMENTS_TOTAL_BYTES),
-        })}
-      </span>
+      <UploadLimitsHint ctx={props.ctx} id={`${id}-hint`} />
       {problems.length > 0 ? (
         // A block, not a span: it may hold the list of the files refused.
         <div class="error-message" id={`${id}-error`}>

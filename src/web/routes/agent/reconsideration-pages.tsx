@@ -1,9 +1,4 @@
-import {
-  acceptedExtensions,
-  MAX_ATTACHMENT_BYTES,
-  MAX_ATTACHMENTS,
-  MAX_ATTACHMENTS_TOTAL_BYTES,
-} from "../../../correspondence/attachments.ts";
+import { acceptedExtensions } from "../../../correspondence/attachments.ts";
 import { agencyErrors, decisionOutcomes } from "../../../db/schema/reconsideration.ts";
 import { partiesOf } from "../../../files/rules.ts";
 import type { FileView } from "../../../files/service.ts";
@@ -13,7 +8,7 @@ import { canBeReconsidered } from "../../../reconsideration/rules.ts";
 import type { openRequest, requestsOf } from "../../../reconsideration/service.ts";
 import { CsrfField, ErrorSummary, type FormState, SelectField, TextField } from "../../views/forms.tsx";
 import { Layout, type PageContext } from "../../views/layout.tsx";
-import { formatSize } from "./letter-pages.tsx";
+import { formatSize, UploadLimitsHint } from "./letter-pages.tsx";
 
 export type FileRequests = Awaited<ReturnType<typeof requestsOf>>;
 type OpenedRequest = Awaited<ReturnType<typeof openRequest>>;
@@ -105,7 +100,7 @@ export function ReconsiderationSection(props: {
  * letter's attachments, judged by content when the form is sent.
  */
 function DocumentsField(props: { ctx: PageContext; state: FormState | undefined }) {
-  const { t, lang } = props.ctx;
+  const { t } = props.ctx;
   const id = "reconsideration-documents-input";
   const problems =
     props.state?.form === "reconsideration"
@@ -115,13 +110,7 @@ function DocumentsField(props: { ctx: PageContext; state: FormState | undefined 
   return (
     <div class={problems.length > 0 ? "field field-error" : "field"}>
       <label for={id}>{t("reconsideration.documentsLabel")}</label>
-      <span class="hint" id={`${id}-hint`}>
-        {t("compose.attachmentsHint", {
-          count: MAX_ATTACHMENTS,
-          fileSize: formatSize(lang, MAX_ATTACHMENT_BYTES),
-          totalSize: formatSize(lang, MAX_ATTACHMENTS_TOTAL_BYTES),
-        })}
-      </span>
+      <UploadLimitsHint ctx={props.ctx} id={`${id}-hint`} />
       {problems.length > 0 ? (
         <span class="error-message" id={`${id}-error`}>
           {[...new Set(problems.map((p) => t(errorKey(p.code))))].join(" ")}
