@@ -112,6 +112,36 @@ export const errorCatalogue = {
   BATCH_OUTSIDE_WINDOW: 409,
   /** C-19: a file of the batch moved to another office before its letter was written. */
   BATCH_FILE_MOVED: 409,
+  /** P-1: counsel whose standing with their professional body is not good cannot be invited or sign in. */
+  COUNSEL_NOT_IN_GOOD_STANDING: 409,
+  /** P-1: the registry already has this member of this professional body. */
+  COUNSEL_ALREADY_IN_REGISTRY: 409,
+  /** P-2: counsel register once; this counsel (or this external identity) already has an account. */
+  ALREADY_REGISTERED: 409,
+  /** P-2: a wrong access code, or none issued for the member number given. */
+  ACCESS_CODE_INVALID: 400,
+  /** P-2: the access code is more than 24 hours old. */
+  ACCESS_CODE_EXPIRED: 400,
+  /** P-2: the access code was already used (single use). */
+  ACCESS_CODE_USED: 400,
+  /** P-3: too many failures; the page shows the lock code to give the help desk. */
+  ACCOUNT_LOCKED: 423,
+  /** P-3: the lock code typed by staff is not the one the locked account shows. */
+  LOCK_CODE_MISMATCH: 400,
+  /** P-3: signed in with the external provider, but no counsel account is bound to that identity. */
+  PORTAL_NOT_REGISTERED: 403,
+  /** A mobile number that is not a Canadian or international number we can text (E.164). */
+  INVALID_PHONE: 400,
+  /** P-5: clamd found malware in the upload; nothing was recorded. */
+  FILE_INFECTED: 422,
+  /** P-5: a virus scanner is configured but did not answer; nothing was recorded, try again later. */
+  SCAN_UNAVAILABLE: 503,
+  /** P-2: the SMS could not be handed to the SMS service; no code is valid, staff may try again. */
+  SMS_NOT_SENT: 502,
+  /** P-8: the form was already processed (a decision is final). */
+  FORM_ALREADY_PROCESSED: 409,
+  /** P-8: a contact change that changes nothing. */
+  NO_CHANGE: 400,
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -24,7 +24,11 @@ export type LedgerEventKind =
   | "resent"
   | "file-flagged"
   | "file-transferred"
-  | "reconsideration-requested";
+  | "reconsideration-requested"
+  | "portal-document-filed"
+  | "portal-document-consigned"
+  | "portal-notice-sent"
+  | "portal-form-submitted";
 
 export const ledgerEventTypes: Record<LedgerEventKind, string> = {
   // The agency accepted the letter for sending: it is written, checked and scheduled.
@@ -54,4 +58,12 @@ export const ledgerEventTypes: Record<LedgerEventKind, string> = {
   "file-transferred": "liaison.FileTransferred",
   // C-22: a request for reconsideration or reactivation was received; its decision is "decision-made".
   "reconsideration-requested": "liaison.ReconsiderationRequested",
+  // P-5: counsel filed a document through My Case; the agency received it (the confirmation number).
+  "portal-document-filed": "liaison.PortalDocumentReceived",
+  // P-6: the tribunal put a document in counsel's My Case inbox: made available to the recipient.
+  "portal-document-consigned": "ContentConsignment",
+  // P-7: the email notice of it (no link, no attachment) was handed to the relay.
+  "portal-notice-sent": "liaison.PortalNoticeSent",
+  // P-8, P-9: an online form (counsel's or the client's contact details) was received.
+  "portal-form-submitted": "liaison.PortalFormReceived",
 };

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import type { Actor } from "../audit/record.ts";
+import { type AnyActor, actorIdOf } from "../audit/record.ts";
 import type { Executor } from "../db/client.ts";
 import { insertMany } from "../db/insert-many.ts";
 import { ledgerEntries } from "../db/schema/evidence.ts";
@@ -9,20 +9,29 @@ import { type LedgerEventKind, ledgerEventTypes } from "./event-types.ts";
 // B-2: an event goes on the ledger in the transaction that records it, so neither exists without the
 // other. Its position in the tree is given afterwards by the one sequencer (evidence/sequencer.ts).
 
-export type LedgerSubjectType = "correspondence" | "party" | "application" | "inbound-report";
+export type LedgerSubjectType =
+  | "correspondence"
+  | "party"
+  | "application"
+  | "inbound-report"
+  | "portal-submission"
+  | "portal-document"
+  | "portal-notice"
+  | "portal-form";
 
 export interface LedgerEvent {
   kind: LedgerEventKind;
   subject: { type: LedgerSubjectType; id: string };
   at: Date;
-  actor: Actor;
+  actor: AnyActor;
   /** Ids, hashes, codes, addresses as stored: what a proof needs to show, nothing more. */
   details: { readonly [key: string]: CanonicalValue | undefined };
 }
 
 export const ledgerFormatVersion = 1;
 
-export function actorName(actor: Actor): string {
+export function actorName(actor: AnyActor): string {
+  if (actor.kind === "portal") return actorIdOf(actor);
   return actor.kind === "staff" ? `staff:${actor.staffId}` : `${actor.kind}:${actor.name}`;
 }
 

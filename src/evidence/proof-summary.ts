@@ -349,6 +349,10 @@ const en: Wording = {
       "file-flagged": "File flagged: the party reports not receiving email",
       "file-transferred": "File transferred to another office",
       "reconsideration-requested": "Request for reconsideration received",
+      "portal-document-filed": "Document received through My Case",
+      "portal-document-consigned": "Document placed in the My Case inbox",
+      "portal-notice-sent": "My Case email notice sent",
+      "portal-form-submitted": "My Case online form received",
     },
   },
   integrity: {
@@ -536,6 +540,10 @@ const fr: Wording = {
       "file-flagged": "Dossier signalé : la partie dit ne pas recevoir les courriels",
       "file-transferred": "Dossier transféré à un autre bureau",
       "reconsideration-requested": "Demande de réexamen reçue",
+      "portal-document-filed": "Document reçu par Mon dossier",
+      "portal-document-consigned": "Document déposé dans la boîte de réception de Mon dossier",
+      "portal-notice-sent": "Avis par courriel de Mon dossier envoyé",
+      "portal-form-submitted": "Formulaire en ligne de Mon dossier reçu",
     },
   },
   integrity: {

@@ -838,6 +838,37 @@ export const en = {
   "error.BATCH_OUTSIDE_WINDOW":
     "At the office’s sending rate these letters could not all leave within 24 hours. Narrow the criteria or split the batch.",
   "error.BATCH_FILE_MOVED": "The file moved to another office before its letter was written.",
+
+  // My Case (SPEC section 4): errors
+  "error.COUNSEL_NOT_IN_GOOD_STANDING":
+    "Only counsel in good standing with their professional body can register for My Case.",
+  "error.COUNSEL_ALREADY_IN_REGISTRY": "This member of this professional body is already in the registry.",
+  "error.ALREADY_REGISTERED":
+    "This account is already registered. Counsel register only once: sign in instead.",
+  "error.ACCESS_CODE_INVALID":
+    "This access code is not valid. Check the code in your text message and try again.",
+  "error.ACCESS_CODE_EXPIRED":
+    "This access code has expired (codes are valid for 24 hours). Ask the tribunal for a new one.",
+  "error.ACCESS_CODE_USED": "This access code was already used. Each code works once: sign in instead.",
+  "error.ACCOUNT_LOCKED":
+    "Your My Case account is locked after repeated failures. Call the My Case help desk and give them your lock code.",
+  "error.LOCK_CODE_MISMATCH": "This is not the lock code the account shows. Ask the caller to read it again.",
+  "error.PORTAL_NOT_REGISTERED":
+    "You are signed in, but no My Case account is registered to this identity. Register with the access code you received by text message.",
+  "error.INVALID_PHONE": "Enter a mobile number with its country code, for example +1 514 555 0199.",
+  "error.FILE_INFECTED":
+    "The virus scan found a threat in this file. It was not received. Check the file and send a clean copy.",
+  "error.SCAN_UNAVAILABLE":
+    "The file could not be checked for viruses just now, so it was not received. Try again in a few minutes.",
+  "error.SMS_NOT_SENT": "The text message could not be sent. No access code is valid; try again.",
+  "error.FORM_ALREADY_PROCESSED": "This form was already processed.",
+  "error.NO_CHANGE": "Nothing was changed: the details are the same as those on record.",
+
+  // portal:web
+
+  // portal:staff
+
+  // portal:dev-sms
 } as const;
 
 export type MessageKey = keyof typeof en;

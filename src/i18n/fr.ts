@@ -858,4 +858,39 @@ export const fr: Record<MessageKey, string> = {
   "error.BATCH_OUTSIDE_WINDOW":
     "Au rythme d’envoi du bureau, ces lettres ne pourraient pas toutes partir en 24 heures. Restreignez les critères ou divisez le lot.",
   "error.BATCH_FILE_MOVED": "Le dossier a été transféré à un autre bureau avant que sa lettre soit rédigée.",
+
+  // My Case (SPEC section 4): errors
+  "error.COUNSEL_NOT_IN_GOOD_STANDING":
+    "Seuls les conseils membres en règle de leur ordre professionnel peuvent s’inscrire à Mon dossier.",
+  "error.COUNSEL_ALREADY_IN_REGISTRY": "Ce membre de cet ordre professionnel figure déjà au registre.",
+  "error.ALREADY_REGISTERED":
+    "Ce compte est déjà inscrit. Les conseils ne s’inscrivent qu’une seule fois : connectez-vous plutôt.",
+  "error.ACCESS_CODE_INVALID":
+    "Ce code d’accès n’est pas valide. Vérifiez le code reçu par message texte et réessayez.",
+  "error.ACCESS_CODE_EXPIRED":
+    "Ce code d’accès est expiré (un code est valide 24 heures). Demandez-en un nouveau à la Commission.",
+  "error.ACCESS_CODE_USED":
+    "Ce code d’accès a déjà été utilisé. Un code ne sert qu’une fois : connectez-vous plutôt.",
+  "error.ACCOUNT_LOCKED":
+    "Votre compte Mon dossier est verrouillé après des échecs répétés. Appelez le service de dépannage de Mon dossier et donnez-lui votre code de verrouillage.",
+  "error.LOCK_CODE_MISMATCH":
+    "Ce n’est pas le code de verrouillage qu’affiche le compte. Demandez à la personne de le relire.",
+  "error.PORTAL_NOT_REGISTERED":
+    "Vous êtes connecté, mais aucun compte Mon dossier n’est inscrit à cette identité. Inscrivez-vous avec le code d’accès reçu par message texte.",
+  "error.INVALID_PHONE":
+    "Entrez un numéro de cellulaire avec son indicatif de pays, par exemple +1 514 555 0199.",
+  "error.FILE_INFECTED":
+    "L’analyse antivirus a détecté une menace dans ce fichier. Il n’a pas été reçu. Vérifiez le fichier et envoyez une copie saine.",
+  "error.SCAN_UNAVAILABLE":
+    "Le fichier n’a pas pu être analysé pour les virus pour le moment; il n’a donc pas été reçu. Réessayez dans quelques minutes.",
+  "error.SMS_NOT_SENT":
+    "Le message texte n’a pas pu être envoyé. Aucun code d’accès n’est valide; réessayez.",
+  "error.FORM_ALREADY_PROCESSED": "Ce formulaire a déjà été traité.",
+  "error.NO_CHANGE": "Rien n’a changé : les coordonnées sont les mêmes que celles au dossier.",
+
+  // portal:web
+
+  // portal:staff
+
+  // portal:dev-sms
 };

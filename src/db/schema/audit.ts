@@ -9,7 +9,7 @@ export const auditEvents = pgTable(
   {
     seq: bigserial("seq", { mode: "number" }).primaryKey(),
     at: timestamp("at", { withTimezone: true }).notNull(),
-    actorKind: text("actor_kind", { enum: ["staff", "system", "job"] }).notNull(),
+    actorKind: text("actor_kind", { enum: ["staff", "system", "job", "portal"] }).notNull(),
     actorId: text("actor_id").notNull(),
     action: text("action").notNull(),
     subjectType: text("subject_type").notNull(),

@@ -5,5 +5,6 @@ export * from "./correspondence.ts";
 export * from "./evidence.ts";
 export * from "./files.ts";
 export * from "./offices.ts";
+export * from "./portal.ts";
 export * from "./reconsideration.ts";
 export * from "./transfers.ts";
