@@ -140,6 +140,8 @@ export const errorCatalogue = {
   SMS_NOT_SENT: 502,
   /** P-8: the form was already processed (a decision is final). */
   FORM_ALREADY_PROCESSED: 409,
+  /** P-6: the file's representative is not a registered counsel in good standing on My Case. */
+  COUNSEL_NOT_ON_PORTAL: 409,
   /** P-8: a contact change that changes nothing. */
   NO_CHANGE: 400,
 } as const;

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { Executor } from "../db/client.ts";
+import { resultRows } from "../db/result-rows.ts";
 import { batches, batchMembers, batchResults } from "../db/schema/batches.ts";
 import { correspondence, correspondenceEvents } from "../db/schema/correspondence.ts";
 import { applications, parties, representations } from "../db/schema/files.ts";
@@ -232,9 +233,4 @@ export async function accountPage(db: Executor, batchId: string, afterSeq: numbe
       smtpReply: (r.smtp_reply as string | null) ?? null,
     }),
   );
-}
-
-/** `execute` answers `{ rows }` on both drivers. */
-function resultRows<T>(result: unknown): T[] {
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
 }

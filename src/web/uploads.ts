@@ -43,14 +43,30 @@ export function uploadOf(req: FastifyRequest): Upload {
 }
 
 /** Busboy's own hard limits; the per-letter rules are applied to what they let through. */
-const busboyLimits = {
-  fileSize: MAX_ATTACHMENT_BYTES + 1,
-  // A few more than a letter may carry, so "too many" is answered with the form, not cut off.
-  files: MAX_ATTACHMENTS * 4,
-  fields: 50,
-  fieldSize: 1_048_576,
-  parts: 50 + MAX_ATTACHMENTS * 4,
-  headerPairs: 100,
+function busboyLimits(maxFiles: number, maxFileBytes: number) {
+  return {
+    fileSize: maxFileBytes + 1,
+    // A few more than a form may carry, so "too many" is answered with the form, not cut off.
+    files: maxFiles * 4,
+    fields: 50,
+    fieldSize: 1_048_576,
+    parts: 50 + maxFiles * 4,
+    headerPairs: 100,
+  };
+}
+
+export interface UploadLimits {
+  maxFiles: number;
+  maxFileBytes: number;
+  /** Whether the request comes from someone allowed to post here; nothing is read for anyone else. */
+  signedIn(req: FastifyRequest): boolean;
+}
+
+/** A letter's attachments, posted by staff. */
+const letterUploads: UploadLimits = {
+  maxFiles: MAX_ATTACHMENTS,
+  maxFileBytes: MAX_ATTACHMENT_BYTES,
+  signedIn: (req) => req.staff !== undefined,
 };
 
 class FieldTooLongError extends Error {
@@ -62,8 +78,16 @@ class FieldTooLongError extends Error {
  * Accepts multipart forms in this scope: text fields become `req.body`, files posted in `fileField` are
  * kept for `uploadOf(req)`; files under any other name are discarded.
  */
-export async function acceptUploads(scope: FastifyInstance, fileField: string): Promise<void> {
-  await scope.register(multipart, { limits: busboyLimits, throwFileSizeLimit: false });
+export async function acceptUploads(
+  scope: FastifyInstance,
+  fileField: string,
+  limits: UploadLimits = letterUploads,
+): Promise<void> {
+  const { maxFiles, maxFileBytes } = limits;
+  await scope.register(multipart, {
+    limits: busboyLimits(maxFiles, maxFileBytes),
+    throwFileSizeLimit: false,
+  });
   scope.addHook("preValidation", async (req, reply) => {
     if (!req.isMultipart()) return;
     const declared = Number(req.headers["content-length"]);
@@ -76,7 +100,7 @@ export async function acceptUploads(scope: FastifyInstance, fileField: string): 
       throw new AppError("ATTACHMENT_TOO_LARGE");
     }
     // Nobody signed in: nothing is read (and the CSRF check refuses the post).
-    if (!req.staff) return;
+    if (!limits.signedIn(req)) return;
     const fields: Record<string, string | string[]> = {};
     const files: UploadedFile[] = [];
     let complete = true;
@@ -89,7 +113,7 @@ export async function acceptUploads(scope: FastifyInstance, fileField: string): 
           fields[part.fieldname] = before === undefined ? value : [before, value].flat();
           continue;
         }
-        const keep = part.fieldname === fileField && files.length < MAX_ATTACHMENTS;
+        const keep = part.fieldname === fileField && files.length < maxFiles;
         const chunks: Buffer[] = [];
         let size = 0;
         for await (const chunk of part.file as AsyncIterable<Buffer>) {
@@ -97,7 +121,7 @@ export async function acceptUploads(scope: FastifyInstance, fileField: string): 
           if (keep) chunks.push(chunk);
         }
         // Busboy stopped passing bytes at the limit: the file is at least that large.
-        if (part.file.truncated) size = Math.max(size, MAX_ATTACHMENT_BYTES + 1);
+        if (part.file.truncated) size = Math.max(size, maxFileBytes + 1);
         if (part.fieldname !== fileField) continue;
         // A file input left empty is still sent, with an empty name (which busboy may give as undefined)
         // and no bytes.
