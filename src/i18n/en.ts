@@ -862,6 +862,8 @@ export const en = {
     "The file could not be checked for viruses just now, so it was not received. Try again in a few minutes.",
   "error.SMS_NOT_SENT": "The text message could not be sent. No access code is valid; try again.",
   "error.FORM_ALREADY_PROCESSED": "This form was already processed.",
+  "error.COUNSEL_NOT_ON_PORTAL":
+    "The representative on this file is not registered on My Case (or is not in good standing): send the document by letter instead.",
   "error.NO_CHANGE": "Nothing was changed: the details are the same as those on record.",
 
   // portal:web
@@ -869,6 +871,13 @@ export const en = {
   // portal:staff
 
   // portal:dev-sms
+  "devSms.title": "Text messages in the development outbox",
+  "devSms.intro":
+    "Without an SMS service (GC_NOTIFY_API_KEY unset), access codes are not sent: they are kept here. The last 50, newest first.",
+  "devSms.empty": "No text message yet.",
+  "devSms.sentAt": "Sent (Eastern Time)",
+  "devSms.to": "To",
+  "devSms.text": "Text",
 } as const;
 
 export type MessageKey = keyof typeof en;

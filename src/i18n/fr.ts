@@ -886,6 +886,8 @@ export const fr: Record<MessageKey, string> = {
   "error.SMS_NOT_SENT":
     "Le message texte n’a pas pu être envoyé. Aucun code d’accès n’est valide; réessayez.",
   "error.FORM_ALREADY_PROCESSED": "Ce formulaire a déjà été traité.",
+  "error.COUNSEL_NOT_ON_PORTAL":
+    "Le représentant au dossier n’est pas inscrit à Mon dossier (ou n’est pas membre en règle) : envoyez plutôt le document par lettre.",
   "error.NO_CHANGE": "Rien n’a changé : les coordonnées sont les mêmes que celles au dossier.",
 
   // portal:web
@@ -893,4 +895,11 @@ export const fr: Record<MessageKey, string> = {
   // portal:staff
 
   // portal:dev-sms
+  "devSms.title": "Messages texte de la boîte d’envoi de développement",
+  "devSms.intro":
+    "Sans service de messagerie texte (GC_NOTIFY_API_KEY non défini), les codes d’accès ne sont pas envoyés : ils sont conservés ici. Les 50 derniers, du plus récent au plus ancien.",
+  "devSms.empty": "Aucun message texte pour l’instant.",
+  "devSms.sentAt": "Envoyé le (heure de l’Est)",
+  "devSms.to": "Destinataire",
+  "devSms.text": "Texte",
 };

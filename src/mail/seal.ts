@@ -51,6 +51,11 @@ export interface SealInput {
   dkim: DkimKey;
   /** The instant written in the Date header: the send decision's time from the injected clock. */
   date: Date;
+  /**
+   * RFC 3834: set on messages no person wrote (My Case's notices, P-7), so out-of-office replies and
+   * auto-responders stay silent. Letters never carry it (see above).
+   */
+  autoSubmitted?: "auto-generated";
 }
 
 export interface SealedMessage {
@@ -173,9 +178,14 @@ export async function sealMessage(input: SealInput): Promise<SealedMessage> {
   });
   const root = composer.compile();
   root.setHeader("Content-Language", contentLanguage[input.language]);
+  if (input.autoSubmitted) root.setHeader("Auto-Submitted", input.autoSubmitted);
   const unsigned = restoreToHeader(await root.build(), input.to);
 
-  const bytes = await dkimSign(unsigned, input.dkim);
+  const bytes = await dkimSign(
+    unsigned,
+    input.dkim,
+    input.autoSubmitted ? `${signedHeaders}:Auto-Submitted` : signedHeaders,
+  );
   assertNoTracking(bytes);
   return {
     bytes,
@@ -266,13 +276,13 @@ function parsedKey(pem: string): crypto.KeyObject {
   return key;
 }
 
-async function dkimSign(unsigned: Buffer, key: DkimKey): Promise<Buffer> {
+async function dkimSign(unsigned: Buffer, key: DkimKey, headerFieldNames: string): Promise<Buffer> {
   const signer = new DKIM({
     domainName: key.domain,
     keySelector: key.selector,
     // The types say string; nodemailer hands it to crypto's Sign.sign, which takes a KeyObject too.
     privateKey: parsedKey(key.privateKeyPem) as unknown as string,
-    headerFieldNames: signedHeaders,
+    headerFieldNames,
   });
   const chunks: Buffer[] = [];
   for await (const chunk of signer.sign(unsigned)) chunks.push(chunk as Buffer);

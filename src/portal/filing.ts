@@ -161,5 +161,3 @@ export async function submissionsOfCases(
     .where(inArray(portalSubmissions.applicationId, [...applicationIds]))
     .orderBy(asc(portalSubmissions.receivedAt));
 }
-
-export type PortalForm = typeof portalForms.$inferSelect;

@@ -8,6 +8,7 @@ import { CsrfField } from "../../views/forms.tsx";
 import { Layout } from "../../views/layout.tsx";
 import { registerDevMail } from "./mail.tsx";
 import { registerDevOidc } from "./oidc.tsx";
+import { registerDevSms } from "./sms.tsx";
 
 export const devClockSetting = "dev-clock-offset-ms";
 const units = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 } as const;
@@ -15,6 +16,7 @@ const units = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 } as const;
 /** Development tools: only registered on the embedded default (no external identity provider). */
 export async function registerDevRoutes(app: FastifyInstance, deps: AppDeps & { urls: Urls }): Promise<void> {
   await registerDevOidc(app, deps);
+  registerDevSms(app, deps);
   if (deps.devSink) registerDevMail(app, deps.devSink);
   const db = deps.database.db;
 
@@ -35,6 +37,9 @@ export async function registerDevRoutes(app: FastifyInstance, deps: AppDeps & { 
               <a href="/dev/mail">{t("dev.mail")}</a>
             </li>
           ) : null}
+          <li>
+            <a href="/dev/sms">{t("devSms.title")}</a>
+          </li>
           <li>
             <a href="/dev/oidc/.well-known/openid-configuration">OpenID Provider</a>
           </li>
