@@ -121,10 +121,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailboxes[office] = value;
   }
   if (e.PORTAL_OIDC_ISSUER && !e.PORTAL_OIDC_CLIENT_ID) {
-    throw new ConfigError("Invalid configuration:\n  PORTAL_OIDC_CLIENT_ID: required when PORTAL_OIDC_ISSUER is set");
+    throw new ConfigError(
+      "Invalid configuration:\n  PORTAL_OIDC_CLIENT_ID: required when PORTAL_OIDC_ISSUER is set",
+    );
   }
   if (e.CLAMD_SOCKET && !e.CLAMD_SOCKET.startsWith("/") && !/^tcp:\/\/[^/]+:\d+$/.test(e.CLAMD_SOCKET)) {
-    throw new ConfigError("Invalid configuration:\n  CLAMD_SOCKET: expected a socket path or tcp://host:port");
+    throw new ConfigError(
+      "Invalid configuration:\n  CLAMD_SOCKET: expected a socket path or tcp://host:port",
+    );
   }
   if (e.OIDC_ISSUER && !e.OIDC_CLIENT_ID) {
     throw new ConfigError("Invalid configuration:\n  OIDC_CLIENT_ID: required when OIDC_ISSUER is set");

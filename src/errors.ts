@@ -142,6 +142,8 @@ export const errorCatalogue = {
   FORM_ALREADY_PROCESSED: 409,
   /** P-6: the file's representative is not a registered counsel in good standing on My Case. */
   COUNSEL_NOT_ON_PORTAL: 409,
+  /** P-1: the file's representative is already linked to another counsel of the registry. */
+  REPRESENTATIVE_LINKED_ELSEWHERE: 409,
   /** P-8: a contact change that changes nothing. */
   NO_CHANGE: 400,
 } as const;

@@ -24,6 +24,9 @@ export interface DevProvider {
 
 export async function createDevProvider(opts: {
   baseUrl: string;
+  /** Where it is mounted and whom it serves; the staff provider's by default. */
+  issuerPath?: string;
+  clientId?: string;
   redirectUri: string;
   /** Where the provider sends the person after signing them out (RP-initiated logout). */
   postLogoutRedirectUri: string;
@@ -32,14 +35,16 @@ export async function createDevProvider(opts: {
   // Loaded only when used: the package warns about the Node.js release at import, which a CLI call like
   // `liaison --help` or a production start with a real provider should not print.
   const { default: Provider } = await import("oidc-provider");
-  const issuer = `${opts.baseUrl}${devIssuerPath}`;
+  const issuerPath = opts.issuerPath ?? devIssuerPath;
+  const clientId = opts.clientId ?? devClientId;
+  const issuer = `${opts.baseUrl}${issuerPath}`;
   const clientSecret = randomBytes(24).toString("base64url");
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const jwk = privateKey.export({ format: "jwk" });
   const configuration: Configuration = {
     clients: [
       {
-        client_id: devClientId,
+        client_id: clientId,
         client_secret: clientSecret,
         redirect_uris: [opts.redirectUri],
         post_logout_redirect_uris: [opts.postLogoutRedirectUri],
@@ -61,7 +66,7 @@ export async function createDevProvider(opts: {
         },
       },
     },
-    interactions: { url: (_ctx, interaction) => `${devIssuerPath}/interaction/${interaction.uid}` },
+    interactions: { url: (_ctx, interaction) => `${issuerPath}/interaction/${interaction.uid}` },
     // Staff sign in to Liaison itself: there is nothing to consent to, so the grant is implicit.
     async loadExistingGrant(ctx) {
       const accountId = ctx.oidc.session?.accountId;
@@ -97,7 +102,7 @@ export async function createDevProvider(opts: {
     handle(req, res) {
       const r = req as IncomingMessage & { originalUrl?: string };
       r.originalUrl = r.url;
-      r.url = r.url?.slice(devIssuerPath.length) || "/";
+      r.url = r.url?.slice(issuerPath.length) || "/";
       callback(r, res);
     },
     interactionDetails: (req, res) => provider.interactionDetails(req, res),

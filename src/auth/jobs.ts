@@ -2,6 +2,7 @@ import { lte } from "drizzle-orm";
 import { recordAudit } from "../audit/record.ts";
 import { sessions } from "../db/schema/audit.ts";
 import type { Job } from "../jobs/scheduler.ts";
+import { purgePortalSessions } from "../portal/sign-in.ts";
 
 /** Expired sessions are useless and still name who was signed in: remove them. */
 export const purgeExpiredSessions: Job = {
@@ -9,7 +10,9 @@ export const purgeExpiredSessions: Job = {
   everyMs: 10 * 60_000,
   async run({ db, clock }) {
     const now = clock.now();
-    return db.transaction(async (tx) => {
+    // My Case's sessions too: past 12 hours, or 30 minutes idle (portal/rules.ts).
+    const portal = await purgePortalSessions(db, now, { kind: "job", name: "purge-expired-sessions" });
+    const staffGone = await db.transaction(async (tx) => {
       const gone = await tx
         .delete(sessions)
         .where(lte(sessions.expiresAt, now))
@@ -22,7 +25,8 @@ export const purgeExpiredSessions: Job = {
           details: { count: gone.length },
         });
       }
-      return { done: gone.length };
+      return gone.length;
     });
+    return { done: staffGone + portal };
   },
 };

@@ -23,6 +23,7 @@ import type {
 import type { RoutingReason } from "../files/rules.ts";
 import { recordContactPoints } from "../files/store.ts";
 import { instantToWallTime, wallTimeToInstant } from "../time-zones.ts";
+import { loadPortalDemo } from "./portal.ts";
 import { type DemoOffice, demoOffices, demoStaff } from "./staff.ts";
 
 // The demo data: three offices, their people, and about 200 files whose parties and contact-point
@@ -664,14 +665,14 @@ function postalAddress(rng: Rng, region: Region): string {
 // ---------------------------------------------------------------------------------------------------------
 // Counsel: the same representatives appear on many files, as they do in practice. Three gave no email.
 
-interface Counsel {
+export interface Counsel {
   name: string;
   preferredLanguage: Language;
   email: string | undefined;
   postal: string;
 }
 
-const counselWithEmail: readonly Counsel[] = [
+export const counselWithEmail: readonly Counsel[] = [
   {
     name: "Sophie Gagnon",
     preferredLanguage: "fr",
@@ -1212,6 +1213,7 @@ export async function loadDemoData(
         name: "demo",
       });
     await insertInBatches(tx, representations, data.representations);
+    await loadPortalDemo(tx, now);
     await recordAudit(tx, { kind: "system", name: "demo" }, now, {
       action: "demo.loaded",
       subjectType: "system",

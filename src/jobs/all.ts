@@ -5,6 +5,7 @@ import { deadlineSweep } from "../correspondence/deadlines.ts";
 import { type DispatchDeps, dispatchDue } from "../correspondence/dispatcher.ts";
 import { keepPlannerStatistics } from "../db/maintenance.ts";
 import { type LedgerSigner, sequenceLedger, signTreeHead } from "../evidence/ledger.ts";
+import { sendPortalNotices } from "../portal/notifications.ts";
 import type { Job } from "./scheduler.ts";
 
 export interface WorkerServices {
@@ -95,6 +96,7 @@ export function allJobs(services: WorkerServices): readonly Job[] {
     purgeExpiredSessions,
     generateBatchLetters,
     dispatchLetters(services),
+    sendPortalNotices({ transport: services.dispatch.transport, blobs: services.dispatch.blobs }),
     deadlineSweep,
     sequenceLedgerEntries,
     keepStatistics,

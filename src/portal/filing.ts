@@ -3,7 +3,7 @@ import { asc, desc, eq, inArray } from "drizzle-orm";
 import { type PortalActor, recordAudit } from "../audit/record.ts";
 import type { UploadedFile } from "../correspondence/attachments.ts";
 import type { Executor } from "../db/client.ts";
-import { type portalForms, portalSubmissions, submissionKinds } from "../db/schema/portal.ts";
+import { portalSubmissions, submissionKinds } from "../db/schema/portal.ts";
 import { AppError } from "../errors.ts";
 import { appendToLedger } from "../evidence/ledger-append.ts";
 import { FormCheck } from "../files/forms.ts";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNull } from "drizzle-orm";
 import { type Actor, recordAudit } from "../audit/record.ts";
 import type { Executor } from "../db/client.ts";
 import { applications, parties } from "../db/schema/files.ts";

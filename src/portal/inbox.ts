@@ -47,7 +47,7 @@ export async function sendDocumentToCounsel(
   if (!checked.ok) throw new AppError("REQUIRED");
   const counselId = await counselRepresenting(deps.db, app.id, now);
   const counsel = counselId ? await findCounsel(deps.db, counselId) : undefined;
-  if (!counsel || !counsel.registeredAt || !mayUsePortal(counsel.standing) || !counsel.contacts) {
+  if (!counsel?.registeredAt || !mayUsePortal(counsel.standing) || !counsel.contacts) {
     throw new AppError("COUNSEL_NOT_ON_PORTAL");
   }
   const doc = checked.document;

@@ -233,6 +233,17 @@ export async function linkFile(
   const file = await loadFileParties(deps.db, app.id);
   const current = file ? representationAt(file.representations, now) : undefined;
   if (!current) throw new AppError("NO_REPRESENTATIVE", [{ field: "fileNumber", code: "NO_REPRESENTATIVE" }]);
+  // One person, one counsel: a party linked to someone else is a mistake to correct, not to add to.
+  const [other] = await deps.db
+    .select({ counselId: counselRepresentatives.counselId })
+    .from(counselRepresentatives)
+    .where(eq(counselRepresentatives.partyId, current.representativeId))
+    .limit(1);
+  if (other && other.counselId !== c.id) {
+    throw new AppError("REPRESENTATIVE_LINKED_ELSEWHERE", [
+      { field: "fileNumber", code: "REPRESENTATIVE_LINKED_ELSEWHERE" },
+    ]);
+  }
   await deps.db.transaction(async (tx) => {
     await tx
       .insert(counselRepresentatives)

@@ -11,6 +11,8 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
   type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
   LogController,
 } from "fastify";
 import type { Logger } from "pino";
@@ -23,20 +25,29 @@ import { AppError, type ErrorCode } from "../errors.ts";
 import { loadOrCreateLedgerKey } from "../evidence/ledger-key.ts";
 import { type Lang, translator } from "../i18n/index.ts";
 import type { DevSink } from "../mail/dev-sink.ts";
+import type { PortalServices } from "../portal/services.ts";
+import { AccountLockedError } from "../portal/sign-in.ts";
+import { portalServicesFor } from "../portal/wiring.ts";
 import { pageContext, safeNext, sendPage } from "./context.ts";
 import { createMetrics } from "./metrics.ts";
 import { registerAdministrationRoutes } from "./routes/agent/administration.tsx";
 import { registerBounceRoutes } from "./routes/agent/bounces.tsx";
+import { registerCounselRoutes } from "./routes/agent/counsel.tsx";
 import { registerAgentRoutes } from "./routes/agent/index.tsx";
 import { registerLedgerRoutes } from "./routes/agent/ledger.tsx";
 import { registerPostRoutes } from "./routes/agent/post.tsx";
 import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerDevRoutes } from "./routes/dev/index.tsx";
 import { registerOpsRoutes } from "./routes/ops.ts";
+import { portalContext, registerPortalRoutes } from "./routes/portal/index.tsx";
+import { LockedPage } from "./routes/portal/pages.tsx";
+import { portalRequestOf } from "./routes/portal/session.ts";
 import { ErrorPage } from "./views/error-page.tsx";
 
 export interface AppDeps {
   config: Config;
+  /** My Case's services; built from the config when absent (tests may pass their own). */
+  portal?: PortalServices | undefined;
   database: Database;
   clock: Clock;
   /** The movable clock behind /dev/clock, present only with the development tools. */
@@ -47,6 +58,8 @@ export interface AppDeps {
 }
 
 export const sessionCookie = "liaison_session";
+/** My Case's own session: a separate cookie, scoped to /portal, so the two never stand for each other. */
+export const portalSessionCookie = "liaison_portal";
 
 /** The base URL people reach this server on, known once it listens (tests listen on port 0). */
 export interface Urls {
@@ -63,6 +76,7 @@ export async function buildApp(
 ): Promise<{ app: FastifyInstance; urls: Urls; routes: RouteEntry[] }> {
   const { config, database } = deps;
   const db = database.db;
+  const portal = deps.portal ?? portalServicesFor(config, db, deps.clock);
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     // Request lines are logged by the metrics hook with the route pattern only: URLs carry file numbers.
@@ -94,7 +108,11 @@ export async function buildApp(
         "font-src": ["'self'"],
         // Signing out sends the person on to the identity provider to end its session too (a redirect
         // after a form post, which form-action governs).
-        "form-action": ["'self'", ...(config.oidc ? [new URL(config.oidc.issuer).origin] : [])],
+        "form-action": [
+          "'self'",
+          ...(config.oidc ? [new URL(config.oidc.issuer).origin] : []),
+          ...(config.portal?.oidc ? [new URL(config.portal.oidc.issuer).origin] : []),
+        ],
         "frame-ancestors": ["'none'"],
         "upgrade-insecure-requests": null,
       },
@@ -122,6 +140,7 @@ export async function buildApp(
   app.decorateRequest("lang", "en" as Lang);
   app.decorateRequest("t", translator("en"));
   app.decorateRequest("staff", undefined);
+  app.decorateRequest("portal", undefined);
   app.addHook("onRequest", async (req) => {
     const chosen = req.cookies.lang;
     const lang: Lang =
@@ -132,16 +151,33 @@ export async function buildApp(
           : "en";
     req.lang = lang;
     req.t = translator(lang);
+    // Each area reads its own session only: a staff cookie means nothing in My Case, and the reverse.
+    if (req.url.startsWith("/portal")) {
+      const portalToken = req.cookies[portalSessionCookie];
+      if (portalToken) req.portal = await portalRequestOf(db, portalToken, deps.clock.now());
+      return;
+    }
     const token = req.cookies[sessionCookie];
     if (token) req.staff = await findSessionStaff(db, token, deps.clock.now());
   });
   // Every form post carries its CSRF token; checked before any route runs.
   app.addHook("preHandler", (req, reply, done) => {
-    if (req.method === "GET" || req.method === "HEAD" || req.url.startsWith("/dev/oidc/")) return done();
+    if (
+      req.method === "GET" ||
+      req.method === "HEAD" ||
+      req.url.startsWith("/dev/oidc/") ||
+      req.url.startsWith("/dev/portal-oidc/")
+    )
+      return done();
     app.csrfProtection(req, reply, done);
   });
 
   const metrics = createMetrics(app, deps.logger);
+  // My Case's errors are shown in My Case's frame.
+  const contextFor = (req: FastifyRequest, reply: FastifyReply) =>
+    req.url.startsWith("/portal")
+      ? portalContext(req, reply, config.devTools)
+      : pageContext(req, reply, config.devTools);
 
   app.setErrorHandler(async (error: FastifyError | AppError, req, reply) => {
     const code = errorCodeOf(error);
@@ -153,6 +189,8 @@ export async function buildApp(
       );
     }
     if (code === "SIGN_IN_REQUIRED" && req.method === "GET") {
+      if (req.url.startsWith("/portal"))
+        return reply.redirect(`/portal/sign-in?next=${encodeURIComponent(req.url)}`);
       return reply.redirect(`/auth/sign-in?next=${encodeURIComponent(req.url)}`);
     }
     const status =
@@ -160,10 +198,17 @@ export async function buildApp(
     if (req.url.startsWith("/api/") || req.headers.accept === "application/json") {
       return reply.code(status).send({ error: code, message: req.t(`error.${code}`) });
     }
-    return sendPage(reply, ErrorPage({ ctx: pageContext(req, reply, config.devTools), code }), status);
+    if (error instanceof AccountLockedError) {
+      return sendPage(
+        reply,
+        LockedPage({ ctx: portalContext(req, reply, config.devTools), lockCode: error.lockCode }),
+        status,
+      );
+    }
+    return sendPage(reply, ErrorPage({ ctx: contextFor(req, reply), code }), status);
   });
   app.setNotFoundHandler(async (req, reply) =>
-    sendPage(reply, ErrorPage({ ctx: pageContext(req, reply, config.devTools), code: "NOT_FOUND" }), 404),
+    sendPage(reply, ErrorPage({ ctx: contextFor(req, reply), code: "NOT_FOUND" }), 404),
   );
 
   await registerStatic(app);
@@ -178,6 +223,8 @@ export async function buildApp(
     logger: deps.logger,
   });
   registerAdministrationRoutes(app, deps);
+  await registerCounselRoutes(app, { ...deps, portal });
+  await registerPortalRoutes(app, { ...deps, portal, urls });
   if (config.devTools) await registerDevRoutes(app, { ...deps, urls });
   app.get("/", async (_req, reply) => reply.redirect("/agent"));
   app.get<{ Params: { lang: string }; Querystring: { next?: string } }>("/lang/:lang", async (req, reply) => {

@@ -6,6 +6,7 @@ import type { SignedInStaff } from "../auth/store.ts";
 import { AppError } from "../errors.ts";
 import type { StaffContext } from "../files/service.ts";
 import type { Lang, Translate } from "../i18n/index.ts";
+import type { PortalRequest } from "./routes/portal/session.ts";
 import type { PageContext } from "./views/layout.tsx";
 
 declare module "fastify" {
@@ -13,6 +14,8 @@ declare module "fastify" {
     lang: Lang;
     t: Translate;
     staff: SignedInStaff | undefined;
+    /** In My Case: the external identity of the session, and who it is now (web/routes/portal/session.ts). */
+    portal: PortalRequest | undefined;
   }
 }
 

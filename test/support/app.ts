@@ -12,6 +12,9 @@ import { staff } from "../../src/db/schema/offices.ts";
 import { loadDemoData } from "../../src/demo/load.ts";
 import { createLogger } from "../../src/logger.ts";
 import { type DevSink, startDevSink } from "../../src/mail/dev-sink.ts";
+import type { PortalServices } from "../../src/portal/services.ts";
+import { openPortalSession } from "../../src/portal/sign-in.ts";
+import { portalServicesFor } from "../../src/portal/wiring.ts";
 import { buildApp, type RouteEntry } from "../../src/web/app.ts";
 import { openTestDatabase, type TestDatabase } from "./database.ts";
 
@@ -28,6 +31,10 @@ export interface TestApp {
   dataDir: string;
   /** A client already signed in as this demo subject (session opened directly, not through OIDC). */
   clientAs(subject: string): Promise<TestClient>;
+  /** A My Case client signed in as this external identity (session opened directly, not through OIDC). */
+  portalClientAs(subject: string): Promise<TestClient>;
+  /** My Case's services, as the app uses them (same database, clock and blob store). */
+  portal: PortalServices;
   anonymous(): TestClient;
   close(): Promise<void>;
 }
@@ -68,8 +75,10 @@ export async function startTestApp(opts: { oidc?: Config["oidc"] } = {}): Promis
     devTools: !opts.oidc,
   };
   const devSink = opts.oidc ? undefined : await startDevSink({ dataDir, clock });
+  const portal = portalServicesFor(config, database.db, clock);
   const { app, urls, routes } = await buildApp({
     config,
+    portal,
     database,
     clock,
     devSink,
@@ -86,6 +95,13 @@ export async function startTestApp(opts: { oidc?: Config["oidc"] } = {}): Promis
     logs,
     routes,
     anonymous: () => new TestClient(base),
+    portal,
+    async portalClientAs(subject) {
+      const token = await openPortalSession(database.db, subject, clock.now());
+      const client = new TestClient(base);
+      client.cookies.set("liaison_portal", token);
+      return client;
+    },
     async clientAs(subject) {
       const [row] = await database.db.select().from(staff).where(eq(staff.subject, subject));
       if (!row) throw new Error(`no demo staff ${subject}`);

@@ -9,6 +9,8 @@ export interface PageContext {
   csrfToken: string | undefined;
   staffName: string | undefined;
   devTools: boolean;
+  /** In My Case: the signed-in person's name (absent on the portal's public pages), and the portal's frame. */
+  portal?: { name: string | undefined };
 }
 
 /**
@@ -29,7 +31,7 @@ export function Layout(props: {
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${props.title} — ${ctx.t("app.name")}`}</title>
+        <title>{`${props.title} — ${ctx.portal ? ctx.t("portal.name") : ctx.t("app.name")}`}</title>
         <link rel="stylesheet" href="/static/gcds.css" />
         <link rel="stylesheet" href="/static/liaison.css" />
         {props.head}
@@ -47,14 +49,32 @@ export function Layout(props: {
         ) : null}
         <header class="site-header">
           <div class="container">
-            <a class="brand" href="/agent">
-              {ctx.t("app.name")}
-              <small>{ctx.t("app.tagline")}</small>
-            </a>
+            {ctx.portal ? (
+              <a class="brand" href="/portal">
+                {ctx.t("portal.name")}
+                <small>{ctx.t("portal.tagline")}</small>
+              </a>
+            ) : (
+              <a class="brand" href="/agent">
+                {ctx.t("app.name")}
+                <small>{ctx.t("app.tagline")}</small>
+              </a>
+            )}
             <div class="header-tools">
               <a href={switchHref} lang={other} hrefLang={other} aria-label={ctx.t("layout.langToggleLabel")}>
                 {ctx.t("layout.langToggle")}
               </a>
+              {ctx.portal?.name ? (
+                <>
+                  <span>{ctx.t("layout.signedInAs", { name: ctx.portal.name })}</span>
+                  <form method="post" action="/portal/sign-out">
+                    <input type="hidden" name="_csrf" value={ctx.csrfToken ?? ""} />
+                    <button type="submit" class="button-link">
+                      {ctx.t("layout.signOut")}
+                    </button>
+                  </form>
+                </>
+              ) : null}
               {ctx.staffName ? (
                 <>
                   <span>{ctx.t("layout.signedInAs", { name: ctx.staffName })}</span>
@@ -75,8 +95,18 @@ export function Layout(props: {
             <a href="/agent/post">{ctx.t("post.title")}</a>
             <a href="/agent/bounces">{ctx.t("bounces.title")}</a>
             <a href="/agent/batches">{ctx.t("batches.title")}</a>
+            <a href="/agent/counsel">{ctx.t("counsel.nav")}</a>
+            <a href="/agent/portal-forms">{ctx.t("portalForms.nav")}</a>
             <a href="/agent/ledger">{ctx.t("ledger.title")}</a>
             <a href="/agent/offices">{ctx.t("admin.nav")}</a>
+          </nav>
+        ) : null}
+        {ctx.portal?.name ? (
+          <nav class="container site-nav" aria-label={ctx.t("portal.navLabel")}>
+            <a href="/portal/cases">{ctx.t("portal.cases.title")}</a>
+            <a href="/portal/inbox">{ctx.t("portal.inbox.title")}</a>
+            <a href="/portal/profile">{ctx.t("portal.profile.title")}</a>
+            <a href="/portal/forms">{ctx.t("portal.forms.title")}</a>
           </nav>
         ) : null}
         <main id="main" class="container" tabIndex={-1}>

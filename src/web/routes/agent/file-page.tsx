@@ -22,6 +22,7 @@ import {
 import { Layout, type PageContext } from "../../views/layout.tsx";
 import type { FileExtras } from "./file-extras.ts";
 import { type FileLetters, LettersSection } from "./letter-pages.tsx";
+import { PortalSection } from "./portal-section.tsx";
 import { ReconsiderationSection } from "./reconsideration-pages.tsx";
 import { TransferSection } from "./transfer-section.tsx";
 
@@ -32,7 +33,7 @@ export function FilePage(props: {
   saved: boolean;
   /** The file's letters, newest first; the section is left out of pages that did not load them. */
   letters?: FileLetters | undefined;
-  /** Transfers and reconsideration (C-21..C-24). */
+  /** Transfers and reconsideration (C-21..C-24), My Case (P-4..P-6). */
   extras: FileExtras;
 }) {
   const { ctx, view, state } = props;
@@ -123,6 +124,8 @@ export function FilePage(props: {
       />
 
       <ReconsiderationSection ctx={ctx} view={view} state={state} requests={props.extras.requests} />
+
+      <PortalSection ctx={ctx} view={view} state={state} portal={props.extras.portal} />
 
       <h2>{t("file.parties")}</h2>
       {partiesOf(parties).map((party) => (

@@ -8,6 +8,7 @@ import { CsrfField } from "../../views/forms.tsx";
 import { Layout } from "../../views/layout.tsx";
 import { registerDevMail } from "./mail.tsx";
 import { registerDevOidc } from "./oidc.tsx";
+import { registerDevPortalOidc } from "./portal-oidc.tsx";
 import { registerDevSms } from "./sms.tsx";
 
 export const devClockSetting = "dev-clock-offset-ms";
@@ -16,6 +17,7 @@ const units = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 } as const;
 /** Development tools: only registered on the embedded default (no external identity provider). */
 export async function registerDevRoutes(app: FastifyInstance, deps: AppDeps & { urls: Urls }): Promise<void> {
   await registerDevOidc(app, deps);
+  await registerDevPortalOidc(app, deps);
   registerDevSms(app, deps);
   if (deps.devSink) registerDevMail(app, deps.devSink);
   const db = deps.database.db;

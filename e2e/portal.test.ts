@@ -1,0 +1,213 @@
+import { readFile } from "node:fs/promises";
+import { desc, eq } from "drizzle-orm";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { portalForms } from "../src/db/schema/portal.ts";
+import { en } from "../src/i18n/en.ts";
+import { fr } from "../src/i18n/fr.ts";
+import { createLogger } from "../src/logger.ts";
+import { smtpTransport } from "../src/mail/transport.ts";
+import { processForm } from "../src/portal/forms.ts";
+import { sendDocumentToCounsel } from "../src/portal/inbox.ts";
+import { sendDueNotices } from "../src/portal/notifications.ts";
+import { startTestApp, type TestApp } from "../test/support/app.ts";
+import { pdfFile } from "../test/support/attachment-files.ts";
+import { registeredCounsel, staffContext, type TestCounsel } from "../test/support/portal.ts";
+import { expectAccessible, launchBrowser, navigation, newContext, text } from "./support/browser.ts";
+
+// My Case in a browser without JavaScript (SPEC P-1..P-9): the counsel reads the access code the staff
+// sent, signs in with the external provider, registers, sees the cases, files a document and gets the
+// confirmation by email, reads a document the tribunal sent, and changes their mobile number, which
+// staff process. In English, then the same pages in French. axe checks every page.
+
+let app: TestApp;
+let browser: Browser;
+let counsel: TestCounsel;
+let fileNumber: string;
+
+beforeAll(async () => {
+  [app, browser] = await Promise.all([startTestApp(), launchBrowser()]);
+  const { sql } = await import("drizzle-orm");
+  const rows = (await app.database.db.execute(
+    sql`select number from applications where office_code = 'MTL' and status = 'open' order by number limit 1`,
+  )) as unknown as { rows: { number: string }[] };
+  fileNumber = rows.rows[0]?.number as string;
+  // P-1, P-2: staff added the counsel, linked the file and sent the code (the staff pages' own journey
+  // is in test/web/counsel.test.ts); registration is left to the counsel, in the browser.
+  counsel = await registeredCounsel(app, [fileNumber], { register: false });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+/** What the worker does for notices: hand them to the development sink. */
+async function sendNotices() {
+  if (!app.devSink) throw new Error("no development sink");
+  const transport = smtpTransport(`smtp://${app.devSink.host}:${app.devSink.port}`, { pool: false });
+  try {
+    await sendDueNotices({
+      db: app.database.db,
+      clock: app.clock,
+      logger: createLogger("silent"),
+      transport,
+      blobs: app.portal.blobs,
+    });
+  } finally {
+    transport.close();
+  }
+}
+
+async function h1(page: Page): Promise<string> {
+  return text(page.getByRole("heading", { level: 1 }));
+}
+
+describe("My Case in a browser without JavaScript", () => {
+  it("P-2..P-8: code by SMS, sign-in, registration, cases, filing with its email, inbox, profile change — with no axe violation", async () => {
+    const context = await newContext(browser, { javaScript: false });
+    try {
+      const page = await context.newPage();
+
+      // P-2: the code, as the counsel's phone received it (the development outbox).
+      await page.goto(`${app.base}/dev/sms`);
+      await expectAccessible(page);
+      const sms = await text(page.locator("main"));
+      const code = /\b(\d{6})\b/.exec(sms)?.[1];
+      expect(code, sms).toBeDefined();
+
+      // P-3: sign in with the external provider (the development sign-in partner).
+      await page.goto(`${app.base}/portal`);
+      expect(await h1(page)).toBe(en["portal.home.title"]);
+      await expectAccessible(page);
+      await page.getByRole("link", { name: en["portal.home.signIn"] }).click();
+      await page.waitForURL((u) => u.pathname.startsWith("/dev/portal-oidc/interaction/"));
+      await expectAccessible(page);
+      await page.getByLabel(en["devPortal.identity"]).fill(counsel.subject);
+      await navigation(page, () =>
+        page.getByRole("button", { name: en["devPortal.signIn"], exact: true }).click(),
+      );
+
+      // P-2: registration, once.
+      expect(new URL(page.url()).pathname).toBe("/portal/register");
+      expect(await h1(page)).toBe(en["portal.register.title"]);
+      await expectAccessible(page);
+      await page.getByLabel(en["portal.register.body"]).selectOption("law-society");
+      await page.getByLabel(en["portal.register.memberNumber"]).fill(counsel.memberNumber);
+      // A wrong code first: the error is beside the field, in words.
+      await page.getByLabel(en["portal.register.accessCode"]).fill(code === "000000" ? "111111" : "000000");
+      const refused = await navigation(page, () =>
+        page.getByRole("button", { name: en["portal.register.submit"] }).click(),
+      );
+      expect(refused.status()).toBe(400);
+      expect(await text(page.locator(".error-summary"))).toContain(en["error.ACCESS_CODE_INVALID"]);
+      await expectAccessible(page);
+      await page.getByLabel(en["portal.register.accessCode"]).fill(code as string);
+      await navigation(page, () => page.getByRole("button", { name: en["portal.register.submit"] }).click());
+
+      // P-4: my cases.
+      expect(await h1(page)).toBe(en["portal.cases.title"]);
+      expect(await text(page.getByRole("status"))).toBe(en["portal.cases.registered"]);
+      await expectAccessible(page);
+      await page.getByRole("link", { name: fileNumber }).click();
+      expect(await h1(page)).toBe(`Case ${fileNumber}`);
+      await expectAccessible(page);
+
+      // P-5: file a document; the confirmation number on screen.
+      await page.getByLabel(en["portal.submit.kind"]).selectOption("evidence");
+      await page.getByLabel(en["portal.submit.description"]).fill("Psychological report");
+      await page.locator("input[type=file][name=document]").setInputFiles({
+        name: "report.pdf",
+        mimeType: "application/pdf",
+        buffer: pdfFile("Psychological report"),
+      });
+      const filed = await navigation(page, () =>
+        page.getByRole("button", { name: en["portal.submit.submit"] }).click(),
+      );
+      expect(filed.status()).toBe(201);
+      expect(await h1(page)).toBe(en["portal.filed.title"]);
+      const confirmation = await text(page.locator(".confirmation-number"));
+      expect(confirmation).toMatch(/^D\d{4}-[A-Z2-9]{8}$/);
+      await expectAccessible(page);
+
+      // P-5, P-7: and by email, from the no-reply sender, with no link.
+      await sendNotices();
+      await page.goto(`${app.base}/dev/mail`);
+      await page
+        .getByRole("link", { name: /Document ou formulaire reçu|Document or form received/ })
+        .first()
+        .click();
+      const mail = await text(page.locator("main"));
+      expect(mail).toContain(confirmation);
+      expect(mail).toContain("no-reply@");
+
+      // The history lists the entry, not the document.
+      await page.goto(`${app.base}/portal/cases/${fileNumber}`);
+      const history = await text(page.locator("#history + p + table, #history ~ table").first());
+      expect(history).toContain(confirmation);
+      expect(await page.getByRole("link", { name: /report\.pdf/ }).count()).toBe(0);
+
+      // P-6: the tribunal sends a document; the counsel reads it in the inbox.
+      const agent = await staffContext(app, "agent.mtl");
+      const notice = pdfFile("Notice to appear");
+      await sendDocumentToCounsel(app.portal, agent, fileNumber, { title: "Notice to appear" }, [
+        { filename: "notice.pdf", content: notice, size: notice.length },
+      ]);
+      await page.getByRole("navigation").getByRole("link", { name: en["portal.inbox.title"], exact: true }).click();
+      expect(await h1(page)).toBe(en["portal.inbox.title"]);
+      await expectAccessible(page);
+      await page.getByRole("link", { name: "Notice to appear" }).click();
+      await expectAccessible(page);
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("link", { name: en["portal.inbox.open"] }).click(),
+      ]);
+      expect((await readFile(await download.path())).equals(notice)).toBe(true);
+      await navigation(page, () => page.getByRole("button", { name: en["portal.inbox.remove"] }).click());
+      expect(await text(page.getByRole("status"))).toBe(en["portal.inbox.removed"]);
+      await page.goto(`${app.base}/portal/cases/${fileNumber}`);
+      expect(await text(page.locator("main"))).toContain("Notice to appear");
+
+      // P-8: change the mobile number; pending with its 48-hour clock; staff process it.
+      await page.getByRole("navigation").getByRole("link", { name: en["portal.profile.title"], exact: true }).click();
+      await expectAccessible(page);
+      await page.getByLabel(en["portal.contact.mobile"]).fill("+1 438 555 0177");
+      const submitted = await navigation(page, () =>
+        page.getByRole("button", { name: en["portal.profile.submit"] }).click(),
+      );
+      expect(submitted.status()).toBe(201);
+      expect(await h1(page)).toBe(en["portal.formReceived.title"]);
+      await expectAccessible(page);
+      await page.getByRole("link", { name: en["portal.formReceived.back"] }).click();
+      expect(await text(page.locator("main"))).toContain(en["portal.profile.pendingTitle"]);
+      const [form] = await app.database.db
+        .select()
+        .from(portalForms)
+        .where(eq(portalForms.counselId, counsel.id))
+        .orderBy(desc(portalForms.submittedAt))
+        .limit(1);
+      await processForm(app.portal, agent, form?.id as string, { outcome: "applied" });
+      await page.reload();
+      expect(await text(page.locator("main"))).toContain("0177");
+      expect(await text(page.locator("main"))).not.toContain(en["portal.profile.pendingTitle"]);
+
+      // The same pages in French, with no violation either.
+      await page.getByRole("link", { name: en["layout.langToggle"] }).click();
+      expect(await h1(page)).toBe(fr["portal.profile.title"]);
+      await expectAccessible(page);
+      for (const [path, title] of [
+        ["/portal/cases", fr["portal.cases.title"]],
+        [`/portal/cases/${fileNumber}`, `Cas ${fileNumber}`],
+        ["/portal/inbox", fr["portal.inbox.title"]],
+        ["/portal/forms", fr["portal.forms.title"]],
+        [`/portal/cases/${fileNumber}/client-contact`, fr["portal.forms.clientContact"]],
+      ] as const) {
+        await page.goto(`${app.base}${path}`);
+        expect(await h1(page)).toBe(title);
+        await expectAccessible(page);
+      }
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
