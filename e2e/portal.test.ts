@@ -3,6 +3,7 @@ import { desc, eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { portalForms } from "../src/db/schema/portal.ts";
+import { recordRepresentative } from "../src/files/service.ts";
 import { en } from "../src/i18n/en.ts";
 import { fr } from "../src/i18n/fr.ts";
 import { createLogger } from "../src/logger.ts";
@@ -12,8 +13,8 @@ import { sendDocumentToCounsel } from "../src/portal/inbox.ts";
 import { sendDueNotices } from "../src/portal/notifications.ts";
 import { startTestApp, type TestApp } from "../test/support/app.ts";
 import { pdfFile } from "../test/support/attachment-files.ts";
-import { registeredCounsel, staffContext, type TestCounsel } from "../test/support/portal.ts";
-import { expectAccessible, launchBrowser, navigation, newContext, text } from "./support/browser.ts";
+import { lastSmsCode, registeredCounsel, staffContext, type TestCounsel } from "../test/support/portal.ts";
+import { expectAccessible, launchBrowser, navigation, newContext, signIn, text } from "./support/browser.ts";
 
 // My Case in a browser without JavaScript (SPEC P-1..P-9): the counsel reads the access code the staff
 // sent, signs in with the external provider, registers, sees the cases, files a document and gets the
@@ -153,7 +154,10 @@ describe("My Case in a browser without JavaScript", () => {
       await sendDocumentToCounsel(app.portal, agent, fileNumber, { title: "Notice to appear" }, [
         { filename: "notice.pdf", content: notice, size: notice.length },
       ]);
-      await page.getByRole("navigation").getByRole("link", { name: en["portal.inbox.title"], exact: true }).click();
+      await page
+        .getByRole("navigation")
+        .getByRole("link", { name: en["portal.inbox.title"], exact: true })
+        .click();
       expect(await h1(page)).toBe(en["portal.inbox.title"]);
       await expectAccessible(page);
       await page.getByRole("link", { name: "Notice to appear" }).click();
@@ -169,7 +173,10 @@ describe("My Case in a browser without JavaScript", () => {
       expect(await text(page.locator("main"))).toContain("Notice to appear");
 
       // P-8: change the mobile number; pending with its 48-hour clock; staff process it.
-      await page.getByRole("navigation").getByRole("link", { name: en["portal.profile.title"], exact: true }).click();
+      await page
+        .getByRole("navigation")
+        .getByRole("link", { name: en["portal.profile.title"], exact: true })
+        .click();
       await expectAccessible(page);
       await page.getByLabel(en["portal.contact.mobile"]).fill("+1 438 555 0177");
       const submitted = await navigation(page, () =>
@@ -206,6 +213,103 @@ describe("My Case in a browser without JavaScript", () => {
         expect(await h1(page)).toBe(title);
         await expectAccessible(page);
       }
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
+
+describe("My Case's staff side in a browser without JavaScript", () => {
+  it("P-1, P-2, P-6, P-8: staff add counsel, link the file, send the access code, send a document from the file — with no axe violation", async () => {
+    const { sql } = await import("drizzle-orm");
+    const rows = (await app.database.db.execute(
+      sql`select number from applications where office_code = 'MTL' and status = 'open' order by number desc limit 1`,
+    )) as unknown as { rows: { number: string }[] };
+    const file = rows.rows[0]?.number as string;
+    const agent = await staffContext(app, "agent.mtl");
+    await recordRepresentative({ db: app.database.db, clock: app.clock }, agent, file, {
+      name: "Maître Browser",
+      email: "browser@counsel.example",
+      postal: "1, rue Test\nMontréal QC  H2Y 1A1",
+      preferredLanguage: "fr",
+      receivedAt: new Intl.DateTimeFormat("sv-SE", {
+        timeZone: "America/Toronto",
+        dateStyle: "short",
+        timeStyle: "short",
+      })
+        .format(new Date(app.clock.now().getTime() - 3_600_000))
+        .replace(" ", "T"),
+    });
+    const context = await newContext(browser, { javaScript: false });
+    try {
+      const page = await context.newPage();
+      await signIn(page, app.base, "agent.mtl");
+      await page.getByRole("navigation").getByRole("link", { name: en["counsel.nav"], exact: true }).click();
+      expect(await h1(page)).toBe(en["counsel.title"]);
+      await expectAccessible(page);
+
+      // P-1: add the counsel.
+      await page.getByLabel(en["counsel.name"]).fill("Maître Browser");
+      await page.getByLabel(en["counsel.body"]).selectOption("quebec-notary");
+      await page.getByLabel(en["counsel.memberNumber"]).fill("QN-4242");
+      await page.getByLabel(en["counsel.language"]).selectOption("fr");
+      await page
+        .getByRole("combobox", { name: new RegExp(`^${en["counsel.standing"]}`) })
+        .selectOption("good");
+      await page.getByLabel(en["counsel.email"]).fill("browser@counsel.example");
+      await page.getByLabel(en["counsel.mobile"]).fill("514 555 0142");
+      await navigation(page, () => page.getByRole("button", { name: en["counsel.add"] }).click());
+      expect(await h1(page)).toBe("Maître Browser");
+      await expectAccessible(page);
+
+      // The file, then the access code by SMS (P-2).
+      await page.getByText(en["counsel.linkFile"], { exact: true }).click();
+      await page.getByLabel(en["counsel.fileNumber"]).fill(file);
+      await navigation(page, () => page.getByRole("button", { name: en["counsel.linkFileSubmit"] }).click());
+      expect(await text(page.locator("main"))).toContain(file);
+      await navigation(page, () => page.getByRole("button", { name: en["counsel.invite"] }).click());
+      expect(await text(page.locator("main"))).toContain("0142");
+      await expectAccessible(page);
+      const code = await lastSmsCode(app, "+15145550142");
+      expect(code).toMatch(/^\d{6}$/);
+
+      // The counsel registers (the counsel's own journey is above), then staff send a document from the file.
+      const { registerWithCode } = await import("../src/portal/sign-in.ts");
+      await registerWithCode(
+        app.portal,
+        { subject: "gckey.browser", ip: "127.0.0.1" },
+        {
+          professionalBody: "quebec-notary",
+          memberNumber: "QN-4242",
+          accessCode: code,
+        },
+      );
+      await page.goto(`${app.base}/agent/files/${file}`);
+      expect(await text(page.locator("main"))).toContain(en["filePortal.onPortal"]);
+      await page.getByText(en["filePortal.sendTitle"], { exact: true }).click();
+      await page.getByLabel(en["filePortal.sendTitleLabel"]).fill("Convocation");
+      await page.locator("input[type=file][name=document]").setInputFiles({
+        name: "convocation.pdf",
+        mimeType: "application/pdf",
+        buffer: pdfFile("Convocation"),
+      });
+      await navigation(page, () => page.getByRole("button", { name: en["filePortal.send"] }).click());
+      expect(await text(page.locator("main"))).toContain("Convocation");
+      await expectAccessible(page);
+
+      // P-8: the forms queue, in English and in French.
+      await page
+        .getByRole("navigation")
+        .getByRole("link", { name: en["portalForms.nav"], exact: true })
+        .click();
+      expect(await h1(page)).toBe(en["portalForms.title"]);
+      await expectAccessible(page);
+      await page.getByRole("link", { name: en["layout.langToggle"] }).click();
+      expect(await h1(page)).toBe(fr["portalForms.title"]);
+      await expectAccessible(page);
+      await page.goto(`${app.base}/agent/counsel`);
+      expect(await h1(page)).toBe(fr["counsel.title"]);
+      await expectAccessible(page);
     } finally {
       await context.close();
     }
