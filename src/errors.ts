@@ -144,6 +144,8 @@ export const errorCatalogue = {
   COUNSEL_NOT_ON_PORTAL: 409,
   /** P-1: the file's representative is already linked to another counsel of the registry. */
   REPRESENTATIVE_LINKED_ELSEWHERE: 409,
+  /** P-4: a hearing scheduled at an instant already past. */
+  HEARING_IN_PAST: 400,
   /** P-8: a contact change that changes nothing. */
   NO_CHANGE: 400,
 } as const;

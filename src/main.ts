@@ -9,6 +9,7 @@ import { ensureCorrespondenceDefaults } from "./correspondence/store.ts";
 import { type Database, openDatabase } from "./db/client.ts";
 import { readSetting } from "./db/settings.ts";
 import { loadDemoData } from "./demo/load.ts";
+import { demoPortalIdentities } from "./demo/portal.ts";
 import { demoStaff } from "./demo/staff.ts";
 import { AppError } from "./errors.ts";
 import {
@@ -287,6 +288,7 @@ function printBanner(config: Config, database: Database, base: string, devSink: 
   const lines = [
     "",
     `Liaison is running at ${base}/agent`,
+    `  My Case, the counsel portal: ${base}/portal`,
     `  database: ${database.engine === "pglite" ? `embedded PostgreSQL (PGlite) in ${config.dataDir}` : "PostgreSQL"}`,
   ];
   if (config.devTools) {
@@ -297,6 +299,11 @@ function printBanner(config: Config, database: Database, base: string, devSink: 
       );
     lines.push("", "Demo sign-ins (choose one on the sign-in page):");
     for (const s of demoStaff) lines.push(`  ${s.subject.padEnd(14)} ${s.name} — ${s.description.en}`);
+    lines.push("", "My Case demo identities (development sign-in partner; access codes at /dev/sms):");
+    for (const d of demoPortalIdentities)
+      lines.push(
+        `  ${d.subject.padEnd(22)} ${d.registered ? `${d.counsel}, registered` : d.counsel ? `${d.counsel}, not registered yet` : "no counsel: registration is refused"}`,
+      );
   } else {
     lines.push(`  sign-in: ${config.oidc?.issuer}`);
   }

@@ -866,6 +866,7 @@ export const en = {
     "The representative on this file is not registered on My Case (or is not in good standing): send the document by letter instead.",
   "error.REPRESENTATIVE_LINKED_ELSEWHERE":
     "The representative on this file is already linked to another counsel in the registry.",
+  "error.HEARING_IN_PAST": "A hearing is scheduled in the future: check the date and the time.",
   "error.NO_CHANGE": "Nothing was changed: the details are the same as those on record.",
 
   // portal:web

@@ -890,6 +890,7 @@ export const fr: Record<MessageKey, string> = {
     "Le représentant au dossier n’est pas inscrit à Mon dossier (ou n’est pas membre en règle) : envoyez plutôt le document par lettre.",
   "error.REPRESENTATIVE_LINKED_ELSEWHERE":
     "Le représentant au dossier est déjà lié à un autre conseil du registre.",
+  "error.HEARING_IN_PAST": "Une audience se fixe dans l’avenir : vérifiez la date et l’heure.",
   "error.NO_CHANGE": "Rien n’a changé : les coordonnées sont les mêmes que celles au dossier.",
 
   // portal:web

@@ -37,7 +37,8 @@ export async function scheduleHearing(
   if (check.required("startsAt", typed)) {
     startsAt = wallTimeToInstant(typed, office.timeZone);
     // A hearing already begun is not scheduled: it is a typing mistake (the year, AM for PM).
-    if (!startsAt || startsAt.getTime() <= now.getTime()) check.fail("startsAt", "INVALID_DATE");
+    if (!startsAt) check.fail("startsAt", "INVALID_DATE");
+    else if (startsAt.getTime() <= now.getTime()) check.fail("startsAt", "HEARING_IN_PAST");
   }
   check.throwIfAny();
   if (!startsAt) throw new AppError("REQUIRED");

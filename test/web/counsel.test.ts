@@ -621,7 +621,7 @@ describe("My Case on the file page (P-4, P-5, P-6)", () => {
     const past = instantToWallTime(new Date(t.clock.now().getTime() - 86_400_000), zone);
     const refused = await agent.postForm(`${filePage}/hearings`, { startsAt: past }, { formPage: filePage });
     expect(refused.status).toBe(400);
-    expect(refused.body).toContain(escaped(en["error.INVALID_DATE"]));
+    expect(refused.body).toContain(escaped(en["error.HEARING_IN_PAST"]));
     expect(refused.body).toMatch(/id="hearing-startsAt"[^>]*aria-invalid="true"/);
 
     const future = `${instantToWallTime(new Date(t.clock.now().getTime() + 10 * 86_400_000), zone).slice(0, 10)}T09:30`;
