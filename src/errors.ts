@@ -146,6 +146,24 @@ export const errorCatalogue = {
   REPRESENTATIVE_LINKED_ELSEWHERE: 409,
   /** P-4: a hearing scheduled at an instant already past. */
   HEARING_IN_PAST: 400,
+  /** D-1: counsel already have 4 delegates at work or invited. */
+  DELEGATE_LIMIT_REACHED: 409,
+  /** D-1: this address is already one of counsel's delegates, invited or at work. */
+  DELEGATE_ALREADY_INVITED: 409,
+  /** D-1: no open invitation has this code (mistyped, lapsed, already used or ended). */
+  INVITATION_INVALID: 400,
+  /** D-1: the answers are not the ones counsel gave. */
+  ANSWERS_WRONG: 400,
+  /** D-1: too many wrong answers; counsel must invite again. */
+  INVITATION_LOCKED: 423,
+  /** D-1: a counsel's own identity cannot also be a delegate. */
+  IDENTITY_IS_COUNSEL: 409,
+  /** D-2: the delegate is gone from the list (10 days after expiry) or not registered: invite again. */
+  DELEGATION_NOT_RENEWABLE: 409,
+  /** D-2: the delegation expired without renewal; the delegate is blocked until counsel renew. */
+  DELEGATION_BLOCKED: 403,
+  /** D-2, D-6: the delegation ended (by counsel, or 10 days after expiry): counsel must invite again. */
+  DELEGATION_ENDED: 403,
   /** P-8: a contact change that changes nothing. */
   NO_CHANGE: 400,
 } as const;

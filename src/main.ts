@@ -26,6 +26,7 @@ import { startScheduler } from "./jobs/scheduler.ts";
 import { createLogger } from "./logger.ts";
 import { type DevSink, startDevSink } from "./mail/dev-sink.ts";
 import { outboundServices } from "./mail/outbound.ts";
+import { portalServicesFor } from "./portal/wiring.ts";
 import { buildApp } from "./web/app.ts";
 import { devClockSetting } from "./web/routes/dev/index.tsx";
 
@@ -221,6 +222,7 @@ async function main(argv: string[]): Promise<number> {
         bounceWindowMs: config.ledger.bounceWindowMs,
       },
       mailboxes: watchMailboxes(config, devSink),
+      notices: portalServicesFor(config, database.db, clock).notices,
     });
     const scheduler = startScheduler(jobs, { db: database.db, clock, logger });
     stops.push(async () => {

@@ -28,7 +28,13 @@ export type LedgerEventKind =
   | "portal-document-filed"
   | "portal-document-consigned"
   | "portal-notice-sent"
-  | "portal-form-submitted";
+  | "portal-form-submitted"
+  | "delegation-invited"
+  | "delegation-granted"
+  | "delegation-reminded"
+  | "delegation-renewed"
+  | "delegation-revoked"
+  | "delegation-locked";
 
 export const ledgerEventTypes: Record<LedgerEventKind, string> = {
   // The agency accepted the letter for sending: it is written, checked and scheduled.
@@ -66,4 +72,11 @@ export const ledgerEventTypes: Record<LedgerEventKind, string> = {
   "portal-notice-sent": "liaison.PortalNoticeSent",
   // P-8, P-9: an online form (counsel's or the client's contact details) was received.
   "portal-form-submitted": "liaison.PortalFormReceived",
+  // D-1..D-6: who was authorised to act for which counsel, and when: each change of a delegation.
+  "delegation-invited": "liaison.DelegateInvited",
+  "delegation-granted": "liaison.DelegationGranted",
+  "delegation-reminded": "liaison.DelegationRenewalReminded",
+  "delegation-renewed": "liaison.DelegationRenewed",
+  "delegation-revoked": "liaison.DelegationRevoked",
+  "delegation-locked": "liaison.DelegateInvitationLocked",
 };

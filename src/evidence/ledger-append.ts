@@ -17,7 +17,8 @@ export type LedgerSubjectType =
   | "portal-submission"
   | "portal-document"
   | "portal-notice"
-  | "portal-form";
+  | "portal-form"
+  | "delegation";
 
 export interface LedgerEvent {
   kind: LedgerEventKind;

@@ -891,7 +891,95 @@ export const fr: Record<MessageKey, string> = {
   "error.REPRESENTATIVE_LINKED_ELSEWHERE":
     "Le représentant au dossier est déjà lié à un autre conseil du registre.",
   "error.HEARING_IN_PAST": "Une audience se fixe dans l’avenir : vérifiez la date et l’heure.",
+  "error.DELEGATE_LIMIT_REACHED":
+    "Vous avez déjà 4 personnes déléguées (actives ou invitées). Mettez fin à une délégation avant d’inviter quelqu’un d’autre.",
+  "error.DELEGATE_ALREADY_INVITED": "Cette personne est déjà votre personne déléguée, ou déjà invitée.",
+  "error.INVITATION_INVALID":
+    "Aucune invitation ouverte ne porte ce code. Vérifiez le code dans le courriel d’invitation, ou demandez au conseil de vous inviter de nouveau.",
+  "error.ANSWERS_WRONG":
+    "Ces réponses ne sont pas celles que le conseil vous a données. Vérifiez-les auprès du conseil et réessayez.",
+  "error.INVITATION_LOCKED":
+    "Trop de réponses erronées : cette invitation est verrouillée. Demandez au conseil de vous inviter de nouveau.",
+  "error.IDENTITY_IS_COUNSEL":
+    "Cette identité est le compte Mon dossier d’un conseil. Connectez-vous avec votre propre identité pour vous inscrire comme personne déléguée.",
+  "error.DELEGATION_NOT_RENEWABLE":
+    "Cette délégation ne peut plus être renouvelée : invitez de nouveau la personne.",
+  "error.DELEGATION_BLOCKED":
+    "Votre délégation est expirée et votre accès est bloqué. Le conseil peut la renouveler dans Mon dossier.",
+  "error.DELEGATION_ENDED":
+    "Votre délégation a pris fin. Pour travailler de nouveau pour ce conseil, demandez-lui de vous inviter de nouveau.",
   "error.NO_CHANGE": "Rien n’a changé : les coordonnées sont les mêmes que celles au dossier.",
+
+  // delegation:web
+  "delegation.title": "Délégués",
+  "delegation.intro":
+    "Les personnes qui travaillent pour vous peuvent consulter vos cas, envoyer des documents en votre nom et lire votre boîte de réception, pour 60 jours à la fois. Vous en êtes responsable; vous voyez ce qu’elles font et pouvez mettre fin à une délégation en tout temps.",
+  "delegation.none": "Vous n’avez aucune personne déléguée.",
+  "delegation.caption": "{count} personnes déléguées",
+  "delegation.name": "Nom",
+  "delegation.stateCol": "Délégation",
+  "delegation.actions": "Actions",
+  "delegation.state.invited": "Invitée, pas encore inscrite; l’invitation expire le {at}",
+  "delegation.state.active": "Active jusqu’au {at}",
+  "delegation.state.renewalDue": "À renouveler : l’accès prend fin le {at}",
+  "delegation.state.blocked": "Expirée, accès bloqué; renouvelez avant le {at}, sinon invitez de nouveau",
+  "delegation.state.gone": "Terminée",
+  "delegation.renew": "Renouveler",
+  "delegation.renewName": "Renouveler la délégation de {name}",
+  "delegation.end": "Supprimer",
+  "delegation.endName": "Mettre fin à la délégation de {name}",
+  "delegation.add": "Ajouter un ou une délégué(e)",
+  "delegation.seatsLeft": "({count} places libres sur 4)",
+  "delegation.done.invited":
+    "L’invitation est envoyée. Donnez vous-même à la personne déléguée les réponses à vos questions, pas par courriel.",
+  "delegation.done.renewed":
+    "La délégation est renouvelée pour 60 jours. La personne déléguée en est avisée par courriel.",
+  "delegation.done.ended": "La délégation a pris fin. La personne déléguée n’a plus accès.",
+  "delegation.inviteTitle": "Ajouter un ou une délégué(e)",
+  "delegation.inviteIntro":
+    "La personne déléguée reçoit par courriel une invitation avec un code. Rédigez deux questions et donnez-lui vous-même les réponses, en personne ou par téléphone : elle y répond pour s’inscrire. Les personnes déléguées ne peuvent pas s’inscrire d’elles-mêmes.",
+  "delegation.questionLegend": "Question {n}",
+  "delegation.question": "Question",
+  "delegation.answer": "Réponse",
+  "delegation.answerHint": "Ni réaffichée ni conservée en clair. Majuscules et espaces ne comptent pas.",
+  "delegation.terms":
+    "Je suis responsable de cette personne déléguée et mettrai fin à la délégation lorsqu’elle ne s’occupera plus de mes cas.",
+  "delegation.invite": "Envoyer l’invitation",
+  "delegation.historyTitle": "Historique de la délégation",
+  "delegation.event.invited": "Invitée",
+  "delegation.event.granted": "Inscrite : accès accordé pour 60 jours",
+  "delegation.event.reminded": "Rappel de renouvellement qui vous a été envoyé",
+  "delegation.event.renewed": "Renouvelée pour 60 jours",
+  "delegation.event.revoked": "Terminée par vous",
+  "delegation.event.locked": "Invitation verrouillée après des réponses erronées",
+  "delegation.sentTitle": "Documents envoyés en votre nom",
+  "delegation.sentNone": "Aucun.",
+  "delegation.sentItem": "{number}, cas {case}, {at} : {what}",
+  "delegation.readTitle": "Messages lus",
+  "delegation.readNone": "Aucun.",
+  "delegation.readItem": "« {title} », cas {case}, lu le {at}",
+  "delegation.back": "Retour à Mon profil",
+  "delegation.registerTitle": "Inscription à titre de personne déléguée",
+  "delegation.registerIntro":
+    "Entrez le code d’invitation du courriel que la Commission vous a envoyé. Vous répondrez ensuite aux questions du conseil, avec les réponses qu’il vous a données.",
+  "delegation.invitationCode": "Code d’invitation",
+  "delegation.invitationCodeHint": "Par exemple DI-ABCD-2345.",
+  "delegation.continue": "Continuer",
+  "delegation.registerQuestions": "{counsel} vous a invité. Répondez à ses questions :",
+  "delegation.accept": "M’inscrire",
+  "delegation.registerLinkTitle": "Invité par un conseil?",
+  "delegation.registerLink": "J’ai été invité à titre de personne déléguée",
+  "delegation.myCounsel": "Mes conseils",
+  "delegation.myCounselIntro":
+    "Les conseils pour qui vous travaillez. Vous voyez les cas d’un seul conseil à la fois.",
+  "delegation.workingFor": "Vous travaillez pour {name}",
+  "delegation.chooseOther": "Choisir un autre conseil",
+  "delegation.switchTo": "Travailler pour {name}",
+  "delegation.notActiveFor": "{name} : délégation expirée, en attente de renouvellement",
+  "portal.inbox.readsTitle": "Ouvertures",
+  "portal.inbox.notReadYet": "Pas encore ouvert.",
+  "portal.inbox.readByCounsel": "Par vous, le {at}",
+  "portal.inbox.readByDelegate": "Par {name} (personne déléguée), le {at}",
 
   // portal:web
   "portal.name": "Mon dossier",
@@ -970,7 +1058,7 @@ export const fr: Record<MessageKey, string> = {
   "portal.history.what": "Quoi",
   "portal.history.by": "Par",
   "portal.history.byCounsel": "Le conseil",
-  "portal.history.byDelegate": "Une personne déléguée, pour le conseil",
+  "portal.history.byDelegate": "Par {name}, personne déléguée, pour le conseil",
   "portal.history.confirmation": "Numéro de confirmation",
   "portal.filed.title": "Document reçu",
   "portal.filed.number": "Numéro de confirmation :",

@@ -4,8 +4,10 @@ import { bounceWindowSweep } from "../correspondence/bounce-window.ts";
 import { deadlineSweep } from "../correspondence/deadlines.ts";
 import { type DispatchDeps, dispatchDue } from "../correspondence/dispatcher.ts";
 import { keepPlannerStatistics } from "../db/maintenance.ts";
+import { delegationReminders } from "../delegation/service.ts";
 import { type LedgerSigner, sequenceLedger, signTreeHead } from "../evidence/ledger.ts";
 import { sendPortalNotices } from "../portal/notifications.ts";
+import type { PortalServices } from "../portal/services.ts";
 import type { Job } from "./scheduler.ts";
 
 export interface WorkerServices {
@@ -17,6 +19,8 @@ export interface WorkerServices {
   ledger: Omit<LedgerSigner, "logger"> & { signEveryMs: number; bounceWindowMs: number };
   /** C-16: the generic mailboxes' watcher (absent: not watched by this worker). */
   mailboxes?: Job | undefined;
+  /** D-2: My Case's notices, for the delegation reminders (absent: no reminders from this worker). */
+  notices?: PortalServices["notices"] | undefined;
 }
 
 /**
@@ -103,5 +107,6 @@ export function allJobs(services: WorkerServices): readonly Job[] {
     signTreeHeads(services),
     bounceWindowSweep(services.ledger.bounceWindowMs),
     ...(services.mailboxes ? [services.mailboxes] : []),
+    ...(services.notices ? [delegationReminders({ notices: services.notices })] : []),
   ];
 }

@@ -4,6 +4,7 @@ import { type PortalActor, recordAudit } from "../audit/record.ts";
 import type { UploadedFile } from "../correspondence/attachments.ts";
 import type { Executor } from "../db/client.ts";
 import { portalSubmissions, submissionKinds } from "../db/schema/portal.ts";
+import { senderAddress } from "../delegation/service.ts";
 import { AppError } from "../errors.ts";
 import { appendToLedger } from "../evidence/ledger-append.ts";
 import { FormCheck } from "../files/forms.ts";
@@ -12,7 +13,6 @@ import { caseOf, type PortalCase } from "./cases.ts";
 import { checkDocument } from "./documents.ts";
 import { easternStamp, newConfirmationNumber } from "./rules.ts";
 import type { PortalServices } from "./services.ts";
-import { findCounsel } from "./store.ts";
 import { ScanUnavailableError } from "./virus-scan.ts";
 
 // P-5: counsel file a document on one of their cases and get a confirmation number, on screen and by
@@ -77,7 +77,7 @@ export async function fileDocument(
     scan = "clean";
   }
   const sha256 = await deps.blobs.put(doc.content);
-  const counsel = await findCounsel(deps.db, viewer.counselId);
+  const to = await senderAddress(deps.db, viewer);
   const actor = portalActorOf(viewer, ip);
   const id = randomUUID();
   const confirmationNumber = newConfirmationNumber("D", now);
@@ -123,8 +123,7 @@ export async function fileDocument(
       officeCode: theCase.officeCode,
       details: { application: theCase.applicationId, kind },
     });
-    // D-3: only the sender gets the confirmation (a delegate's own address, in issue 8).
-    const to = viewer.kind === "counsel" ? counsel?.contacts?.email : undefined;
+    // D-3: only the sender gets the confirmation: counsel, or the delegate at their own address.
     if (to) {
       await deps.notices.queue(tx, {
         kind: "document-received",

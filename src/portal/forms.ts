@@ -10,6 +10,7 @@ import {
   portalFormDecisions,
   portalForms,
 } from "../db/schema/portal.ts";
+import { senderAddress } from "../delegation/service.ts";
 import { AppError } from "../errors.ts";
 import { appendToLedger } from "../evidence/ledger-append.ts";
 import { canRecordOnFilesOf, readableOffices } from "../files/access.ts";
@@ -50,7 +51,7 @@ async function receiveForm(
   const id = randomUUID();
   const confirmationNumber = newConfirmationNumber("F", now);
   const actor = portalActorOf(viewer, ip);
-  const c = await findCounsel(deps.db, viewer.counselId);
+  const to = await senderAddress(deps.db, viewer);
   await deps.db.transaction(async (tx) => {
     await tx.insert(portalForms).values({
       id,
@@ -83,7 +84,7 @@ async function receiveForm(
       officeCode: f.officeCode ?? undefined,
       details: { kind: f.kind },
     });
-    const to = viewer.kind === "counsel" ? c?.contacts?.email : undefined;
+    // D-3: the confirmation goes to whoever sent the form.
     if (to) {
       await deps.notices.queue(tx, {
         kind: "document-received",

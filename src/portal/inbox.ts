@@ -5,6 +5,7 @@ import type { UploadedFile } from "../correspondence/attachments.ts";
 import type { Executor } from "../db/client.ts";
 import { applications } from "../db/schema/files.ts";
 import { portalDocumentReads, portalDocuments, portalInboxRemovals } from "../db/schema/portal.ts";
+import { activeDelegatesOf } from "../delegation/service.ts";
 import { AppError } from "../errors.ts";
 import { appendToLedger } from "../evidence/ledger-append.ts";
 import { canReadFilesOf, canRecordOnFilesOf } from "../files/access.ts";

@@ -137,15 +137,19 @@ const standardTexts: Record<NotificationKind, StandardText> = {
   "delegate-invited": {
     subjectFr: "Invitation à titre de personne déléguée",
     subjectEn: "Invitation to be a delegate",
-    fr: () => [
+    fr: (p) => [
       "Un conseil vous a invité à devenir sa personne déléguée dans Mon dossier.",
-      "Pour accepter, tapez vous-même l'adresse de Mon dossier dans votre navigateur, connectez-vous, puis " +
-        "répondez aux questions à l'aide des réponses que le conseil vous a communiquées.",
+      `Code d'invitation : ${p.confirmationNumber}`,
+      "Pour accepter, tapez vous-même l'adresse de Mon dossier dans votre navigateur, connectez-vous, " +
+        "choisissez « J'ai été invité à titre de personne déléguée », entrez ce code, puis répondez aux " +
+        "questions à l'aide des réponses que le conseil vous a communiquées. L'invitation expire dans 30 jours.",
     ],
-    en: () => [
+    en: (p) => [
       "A counsel invited you to be their delegate in My Case.",
-      "To accept, type the address of My Case into your browser yourself, sign in, then answer the " +
-        "questions using the answers the counsel gave you.",
+      `Invitation code: ${p.confirmationNumber}`,
+      'To accept, type the address of My Case into your browser yourself, sign in, choose "I was invited ' +
+        'as a delegate", enter this code, then answer the questions using the answers the counsel gave ' +
+        "you. The invitation expires in 30 days.",
     ],
   },
   "delegate-renewed": {
@@ -191,9 +195,12 @@ export function noticeText(
   return { subject, text: `${text}\n` };
 }
 
+/** The kinds whose standard text carries a number: a confirmation number, or a delegate's invitation code. */
+const numbered: readonly NotificationKind[] = ["document-received", "delegate-invited"];
+
 function checkParams(kind: NotificationKind, params: NoticeParams): string {
   const n = params.confirmationNumber;
-  if (kind !== "document-received") {
+  if (!numbered.includes(kind)) {
     if (n !== undefined) throw new NoticeError("UNEXPECTED_PARAM", `A ${kind} notice carries no number`);
     return "";
   }

@@ -10,6 +10,8 @@ import {
   portalSignInFailures,
   professionalBodies,
 } from "../db/schema/portal.ts";
+import { grantsAccess } from "../delegation/rules.ts";
+import { delegationsOfIdentity } from "../delegation/service.ts";
 import { AppError } from "../errors.ts";
 import { FormCheck } from "../files/forms.ts";
 import type { PortalViewer } from "./access.ts";
@@ -178,21 +180,93 @@ export async function registerWithCode(
   return c.id;
 }
 
+/** D-5: a counsel a delegate works for, and whether the delegation lets them in now. */
+export interface DelegateOf {
+  counselId: CounselId;
+  delegationId: string;
+  name: string;
+  active: boolean;
+}
+
 export type PortalEntry =
   | { kind: "counsel"; viewer: PortalViewer; counsel: CounselSummary }
+  /** D-3: a delegate at work in `counsel`'s account; `delegations` lists every counsel they work for (D-5). */
+  | {
+      kind: "delegate";
+      viewer: PortalViewer;
+      counsel: CounselSummary;
+      delegate: { name: string; email: string };
+      delegations: DelegateOf[];
+    }
   | { kind: "not-registered" }
   | { kind: "locked"; lockCode: string }
-  | { kind: "not-in-good-standing" };
+  | { kind: "not-in-good-standing" }
+  /** D-2: every delegation of this identity has expired without renewal (still renewable). */
+  | { kind: "delegation-blocked" }
+  /** D-2, D-6: the identity's delegations all ended (revoked, or gone 10 days after expiry). */
+  | { kind: "delegation-ended" };
 
-/** Who this external identity is in My Case at `now`; asked at sign-in and again on every request. */
-export async function portalEntryOf(db: Executor, subject: string): Promise<PortalEntry> {
+/**
+ * Who this external identity is in My Case at `now`; asked at sign-in and again on every request, so a
+ * lock, a lost standing, an expiry or an ended delegation takes effect on the next request (D-6). A
+ * delegate works for `actingFor` when that delegation is active, otherwise for their first active one.
+ */
+export async function portalEntryOf(
+  db: Executor,
+  subject: string,
+  now: Date,
+  actingFor?: string | null,
+): Promise<PortalEntry> {
   const counselId = await findAccountBySubject(db, subject);
-  if (!counselId) return { kind: "not-registered" };
-  const c = await findCounsel(db, counselId);
-  if (!c) return { kind: "not-registered" };
-  if (c.lock) return { kind: "locked", lockCode: c.lock.lockCode };
-  if (!mayUsePortal(c.standing)) return { kind: "not-in-good-standing" };
-  return { kind: "counsel", viewer: { kind: "counsel", counselId }, counsel: c };
+  if (counselId) {
+    const c = await findCounsel(db, counselId);
+    if (!c) return { kind: "not-registered" };
+    if (c.lock) return { kind: "locked", lockCode: c.lock.lockCode };
+    if (!mayUsePortal(c.standing)) return { kind: "not-in-good-standing" };
+    return { kind: "counsel", viewer: { kind: "counsel", counselId }, counsel: c };
+  }
+  const mine = await delegationsOfIdentity(db, subject, now);
+  if (mine.length === 0) return { kind: "not-registered" };
+  const options: (DelegateOf & {
+    counsel: CounselSummary | undefined;
+    email: string;
+    delegateName: string;
+  })[] = [];
+  for (const d of mine) {
+    const c = await findCounsel(db, d.counselId);
+    // The delegate works in counsel's account: a locked or no longer good-standing counsel lets nobody in.
+    const counselOpen = c !== undefined && !c.lock && mayUsePortal(c.standing);
+    options.push({
+      counselId: d.counselId as CounselId,
+      delegationId: d.id,
+      name: c?.name ?? "",
+      active: grantsAccess(d.state) && counselOpen,
+      counsel: c,
+      email: d.email,
+      delegateName: d.name,
+    });
+  }
+  const active = options.filter((o) => o.active);
+  const chosen = active.find((o) => o.counselId === actingFor) ?? active[0];
+  if (!chosen?.counsel) {
+    return mine.some((d) => d.state.kind === "blocked")
+      ? { kind: "delegation-blocked" }
+      : { kind: "delegation-ended" };
+  }
+  return {
+    kind: "delegate",
+    viewer: { kind: "delegate", delegateId: chosen.delegationId, counselId: chosen.counselId },
+    counsel: chosen.counsel,
+    delegate: { name: chosen.delegateName, email: chosen.email },
+    delegations: options
+      .filter((o) => o.active || mine.find((d) => d.id === o.delegationId)?.state.kind === "blocked")
+      .map(({ counselId, delegationId, name, active: isActive }) => ({
+        counselId,
+        delegationId,
+        name,
+        active: isActive,
+      })),
+  };
 }
 
 function hashToken(token: string): string {
@@ -211,8 +285,15 @@ export async function openPortalSession(db: Executor, subject: string, now: Date
   return token;
 }
 
-/** The session's identity if it is alive (30 minutes idle, 12 hours at most); each request renews it. */
-export async function findPortalSession(db: Executor, token: string, now: Date): Promise<string | undefined> {
+/**
+ * The session's identity, and the counsel a delegate chose to work for (D-5), if it is alive (30 minutes
+ * idle, 12 hours at most); each request renews it.
+ */
+export async function findPortalSession(
+  db: Executor,
+  token: string,
+  now: Date,
+): Promise<{ subject: string; actingFor: string | null } | undefined> {
   const tokenHash = hashToken(token);
   const [row] = await db
     .select()
@@ -224,7 +305,15 @@ export async function findPortalSession(db: Executor, token: string, now: Date):
   if (now.getTime() - row.lastSeenAt.getTime() > 60_000) {
     await db.update(portalSessions).set({ lastSeenAt: now }).where(eq(portalSessions.tokenHash, tokenHash));
   }
-  return row.subject;
+  return { subject: row.subject, actingFor: row.actingFor };
+}
+
+/** D-5: the delegate chooses whose cases they work on; kept in the session, checked on every request. */
+export async function chooseActingFor(db: Executor, token: string, counselId: string): Promise<void> {
+  await db
+    .update(portalSessions)
+    .set({ actingFor: counselId })
+    .where(eq(portalSessions.tokenHash, hashToken(token)));
 }
 
 export async function closePortalSession(db: Executor, token: string): Promise<void> {

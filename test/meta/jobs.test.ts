@@ -14,6 +14,7 @@ import type { Job } from "../../src/jobs/scheduler.ts";
 import { createLogger } from "../../src/logger.ts";
 import { type DevSink, startDevSink } from "../../src/mail/dev-sink.ts";
 import { outboundServices } from "../../src/mail/outbound.ts";
+import { portalServicesFor } from "../../src/portal/wiring.ts";
 import { openTestDatabase, type TestDatabase } from "../support/database.ts";
 
 let database: TestDatabase;
@@ -33,6 +34,11 @@ beforeAll(async () => {
       signEveryMs: 60_000,
       bounceWindowMs: 3_600_000,
     },
+    notices: portalServicesFor(
+      { ...readConfig({}), dataDir },
+      database.db,
+      new FixedClock("2026-03-01T12:00:00Z"),
+    ).notices,
   });
 });
 afterAll(async () => {

@@ -68,7 +68,7 @@ function expectNoUrl(s: string) {
 }
 
 const paramsOf = (kind: NotificationKind): NoticeParams =>
-  kind === "document-received" ? { confirmationNumber: CONFIRMATION } : {};
+  kind === "document-received" || kind === "delegate-invited" ? { confirmationNumber: CONFIRMATION } : {};
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "liaison-notices-"));
 const blobs = fileBlobStore(path.join(dataDir, "blobs"));
@@ -201,6 +201,13 @@ describe("P-7: the standard text of every kind", () => {
   it("P-7: document-received without a number, or another kind with one, is refused", () => {
     expect(() => noticeText("document-received")).toThrow(NoticeError);
     expect(() => noticeText("document-sent", { confirmationNumber: CONFIRMATION })).toThrow(NoticeError);
+  });
+
+  it("D-1, P-7: the delegate's invitation carries its code in both languages, and is refused without one", () => {
+    const { text } = noticeText("delegate-invited", { confirmationNumber: "DI-ABCD-2345" });
+    expect(text).toContain("Code d'invitation : DI-ABCD-2345");
+    expect(text).toContain("Invitation code: DI-ABCD-2345");
+    expect(() => noticeText("delegate-invited")).toThrow(NoticeError);
   });
 });
 

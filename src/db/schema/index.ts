@@ -2,6 +2,7 @@ export * from "./audit.ts";
 export * from "./batches.ts";
 export * from "./bounces.ts";
 export * from "./correspondence.ts";
+export * from "./delegation.ts";
 export * from "./evidence.ts";
 export * from "./files.ts";
 export * from "./offices.ts";

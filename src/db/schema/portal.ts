@@ -173,6 +173,8 @@ export const portalSignInFailures = pgTable(
 export const portalSessions = pgTable("portal_sessions", {
   tokenHash: text("token_hash").primaryKey(),
   subject: text("subject").notNull(),
+  /** D-5: a delegate of several counsel works for one at a time: this counsel's id, chosen in the session. */
+  actingFor: uuid("acting_for"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
   lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull(),
   expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),

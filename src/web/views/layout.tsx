@@ -10,7 +10,7 @@ export interface PageContext {
   staffName: string | undefined;
   devTools: boolean;
   /** In My Case: the signed-in person's name (absent on the portal's public pages), and the portal's frame. */
-  portal?: { name: string | undefined };
+  portal?: { name: string | undefined; workingFor?: { name: string; several: boolean } };
 }
 
 /**
@@ -101,12 +101,23 @@ export function Layout(props: {
             <a href="/agent/offices">{ctx.t("admin.nav")}</a>
           </nav>
         ) : null}
+        {ctx.portal?.workingFor ? (
+          <div class="container working-for">
+            <p>
+              {ctx.t("delegation.workingFor", { name: ctx.portal.workingFor.name })}{" "}
+              {ctx.portal.workingFor.several ? (
+                <a href="/portal/counsel">{ctx.t("delegation.chooseOther")}</a>
+              ) : null}
+            </p>
+          </div>
+        ) : null}
         {ctx.portal?.name ? (
           <nav class="container site-nav" aria-label={ctx.t("portal.navLabel")}>
             <a href="/portal/cases">{ctx.t("portal.cases.title")}</a>
             <a href="/portal/inbox">{ctx.t("portal.inbox.title")}</a>
             <a href="/portal/profile">{ctx.t("portal.profile.title")}</a>
             <a href="/portal/forms">{ctx.t("portal.forms.title")}</a>
+            {ctx.portal.workingFor ? <a href="/portal/counsel">{ctx.t("delegation.myCounsel")}</a> : null}
           </nav>
         ) : null}
         <main id="main" class="container" tabIndex={-1}>

@@ -2,16 +2,19 @@ import { createHash } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { recordAudit } from "../../../audit/record.ts";
 import { createRelyingParty, type PendingSignIn, type RelyingParty } from "../../../auth/oidc-client.ts";
+import { MAX_ACTIVE_DELEGATES, takesASeat } from "../../../delegation/rules.ts";
+import { delegateNames, delegatesOf } from "../../../delegation/service.ts";
 import { AppError } from "../../../errors.ts";
 import { mayChangeProfile, mayRemoveFromInbox } from "../../../portal/access.ts";
 import { caseOf, casesOf } from "../../../portal/cases.ts";
 import { MAX_SUBMISSION_BYTES } from "../../../portal/documents.ts";
-import { fileDocument, submissionsOfCase } from "../../../portal/filing.ts";
+import { fileDocument, portalActorOf, submissionsOfCase } from "../../../portal/filing.ts";
 import { formsOf, submitClientContact, submitCounselContact } from "../../../portal/forms.ts";
 import {
   caseInbox,
   generalInbox,
   readDocument,
+  readsOf,
   removeFromInbox,
   viewDocument,
 } from "../../../portal/inbox.ts";
@@ -31,6 +34,7 @@ import type { FormState } from "../../views/forms.tsx";
 import type { PageContext } from "../../views/layout.tsx";
 import { attachmentDisposition } from "../agent/letters.tsx";
 import { portalDevClientId, portalDevProviderFor } from "../dev/portal-oidc.tsx";
+import { registerDelegationRoutes } from "./delegation.tsx";
 import {
   CasePage,
   CasesPage,
@@ -110,7 +114,8 @@ export async function registerPortalRoutes(
 
   app.get<{ Querystring: { signedOut?: string } }>("/portal", async (req, reply) => {
     const entry = req.portal?.entry;
-    if (entry?.kind === "counsel") return reply.redirect("/portal/cases");
+    if (entry && entry.kind !== "not-registered" && entry.kind !== "locked")
+      return reply.redirect("/portal/cases");
     if (entry?.kind === "not-registered") return reply.redirect("/portal/register");
     if (entry?.kind === "locked")
       return sendPage(
@@ -152,7 +157,7 @@ export async function registerPortalRoutes(
       throw new AppError("SIGN_IN_FAILED");
     }
     const now = clock.now();
-    const entry = await portalEntryOf(db, subject);
+    const entry = await portalEntryOf(db, subject, now);
     const token = await db.transaction(async (tx) => {
       const t = await openPortalSession(tx, subject, now);
       await recordAudit(
@@ -162,7 +167,10 @@ export async function registerPortalRoutes(
           : { kind: "system", name: "portal-sign-in" },
         now,
         {
-          action: entry.kind === "counsel" ? "portal.signed-in" : `portal.sign-in-${entry.kind}`,
+          action:
+            entry.kind === "counsel" || entry.kind === "delegate"
+              ? "portal.signed-in"
+              : `portal.sign-in-${entry.kind}`,
           subjectType: "identity",
           // The external subject may be personal: its hash is enough to match a complaint.
           subjectId: createHash("sha256").update(subject).digest("hex"),
@@ -178,8 +186,11 @@ export async function registerPortalRoutes(
       secure: secure(),
     });
     if (entry.kind === "not-registered") return reply.redirect("/portal/register");
-    if (entry.kind !== "counsel") return reply.redirect("/portal");
-    return reply.redirect(safeNext(pending.next, "/portal/cases"));
+    if (entry.kind === "counsel" || entry.kind === "delegate") {
+      return reply.redirect(safeNext(pending.next, "/portal/cases"));
+    }
+    // Locked, blocked, ended: the cases page says why, in words.
+    return reply.redirect(entry.kind === "locked" ? "/portal" : "/portal/cases");
   });
 
   app.post("/portal/sign-out", async (req, reply) => {
@@ -188,8 +199,8 @@ export async function registerPortalRoutes(
       const entry = req.portal?.entry;
       await db.transaction(async (tx) => {
         await closePortalSession(tx, token);
-        if (entry?.kind === "counsel") {
-          await recordAudit(tx, { kind: "portal", counselId: entry.counsel.id, ip: req.ip }, clock.now(), {
+        if (entry?.kind === "counsel" || entry?.kind === "delegate") {
+          await recordAudit(tx, portalActorOf(entry.viewer, req.ip), clock.now(), {
             action: "portal.signed-out",
             subjectType: "counsel",
             subjectId: entry.counsel.id,
@@ -206,7 +217,7 @@ export async function registerPortalRoutes(
   // P-2: registration, once, with the access code from the text message.
   app.get("/portal/register", async (req, reply) => {
     const { entry } = requirePortalIdentity(req);
-    if (entry.kind === "counsel") return reply.redirect("/portal/cases");
+    if (entry.kind === "counsel" || entry.kind === "delegate") return reply.redirect("/portal/cases");
     if (entry.kind === "locked")
       return sendPage(
         reply,
@@ -259,12 +270,17 @@ export async function registerPortalRoutes(
       submissionsOfCase(db, c.applicationId),
       caseInbox(db, viewer, c.applicationId),
     ]);
+    const names = await delegateNames(
+      db,
+      submissions.flatMap((s) => (s.delegateId ? [s.delegateId] : [])),
+    );
     return sendPage(
       reply,
       CasePage({
         ctx: portalContext(req, reply, devTools, `/portal/cases/${c.number}`),
         c,
         submissions,
+        delegateNames: names,
         inbox,
         state,
       }),
@@ -281,7 +297,7 @@ export async function registerPortalRoutes(
     await acceptUploads(scope, "document", {
       maxFiles: 1,
       maxFileBytes: MAX_SUBMISSION_BYTES,
-      signedIn: (req) => req.portal?.entry.kind === "counsel",
+      signedIn: (req) => req.portal?.entry.kind === "counsel" || req.portal?.entry.kind === "delegate",
     });
     scope.post<{ Params: { number: string }; Body: Body }>(
       "/portal/cases/:number/documents",
@@ -338,6 +354,11 @@ export async function registerPortalRoutes(
     const now = clock.now();
     const entry = await viewDocument(db, viewer, req.params.id, now);
     const c = await caseOf(db, viewer, entry.caseNumber, now);
+    const reads = await readsOf(db, [entry.id]);
+    const names = await delegateNames(
+      db,
+      reads.flatMap((r) => (r.delegateId ? [r.delegateId] : [])),
+    );
     return sendPage(
       reply,
       InboxItemPage({
@@ -345,6 +366,10 @@ export async function registerPortalRoutes(
         entry,
         timeZone: c.officeTimeZone ?? tribunalTimeZone,
         mayRemove: mayRemoveFromInbox(viewer),
+        reads: reads.map((r) => ({
+          by: r.delegateId ? (names.get(r.delegateId) ?? "") : undefined,
+          at: r.readAt,
+        })),
       }),
     );
   });
@@ -418,6 +443,8 @@ export async function registerPortalRoutes(
       return profilePage(req, reply, stateOf(e, "profile", body), (e as AppError).status);
     }
   });
+
+  registerDelegationRoutes(app, deps);
 
   // P-9: the online forms.
   app.get("/portal/forms", async (req, reply) => {

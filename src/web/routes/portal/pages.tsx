@@ -1,4 +1,5 @@
 import type { ComponentChildren } from "preact";
+import type { DelegationWithState } from "../../../delegation/service.ts";
 import { formatDate, formatInstant, type Lang } from "../../../i18n/index.ts";
 import type { PortalCase } from "../../../portal/cases.ts";
 import { acceptedDocumentExtensions, MAX_SUBMISSION_BYTES } from "../../../portal/documents.ts";
@@ -18,6 +19,7 @@ import {
 } from "../../views/forms.tsx";
 import { Layout, type PageContext } from "../../views/layout.tsx";
 import { formatSize } from "../agent/letter-pages.tsx";
+import { DelegatesSection } from "./delegation-pages.tsx";
 
 // My Case's pages (SPEC section 4). Plain forms and links: everything works without JavaScript.
 
@@ -117,6 +119,10 @@ export function RegisterPage(props: { ctx: PageContext; state: FormState | undef
         </Field>
         <button type="submit">{t("portal.register.submit")}</button>
       </form>
+      <h2>{t("delegation.registerLinkTitle")}</h2>
+      <p>
+        <a href="/portal/delegate">{t("delegation.registerLink")}</a>
+      </p>
     </Layout>
   );
 }
@@ -241,6 +247,8 @@ export function CasePage(props: {
   ctx: PageContext;
   c: PortalCase;
   submissions: Submission[];
+  /** D-4: the names of the delegates who sent any of them. */
+  delegateNames: Map<string, string>;
   inbox: InboxEntry[];
   state: FormState | undefined;
 }) {
@@ -357,7 +365,11 @@ export function CasePage(props: {
                 <td>
                   {t(`portal.submissionKind.${s.kind}`)}: {s.description}
                 </td>
-                <td>{s.delegateId ? t("portal.history.byDelegate") : t("portal.history.byCounsel")}</td>
+                <td>
+                  {s.delegateId
+                    ? t("portal.history.byDelegate", { name: props.delegateNames.get(s.delegateId) ?? "" })
+                    : t("portal.history.byCounsel")}
+                </td>
                 <td>
                   <code>{s.confirmationNumber}</code>
                 </td>
@@ -439,6 +451,8 @@ export function InboxItemPage(props: {
   entry: InboxEntry;
   timeZone: string;
   mayRemove: boolean;
+  /** D-4: who opened it, when (counsel sees the delegates' readings). */
+  reads: { by: string | undefined; at: Date }[];
 }) {
   const { t, lang } = props.ctx;
   const e = props.entry;
@@ -463,6 +477,23 @@ export function InboxItemPage(props: {
         </a>
       </p>
       <p>{t("portal.inbox.openNote")}</p>
+      <h2>{t("portal.inbox.readsTitle")}</h2>
+      {props.reads.length === 0 ? (
+        <p>{t("portal.inbox.notReadYet")}</p>
+      ) : (
+        <ul>
+          {props.reads.map((r) => (
+            <li key={r.at.getTime()}>
+              {r.by
+                ? t("portal.inbox.readByDelegate", {
+                    name: r.by,
+                    at: formatInstant(lang, r.at, props.timeZone),
+                  })
+                : t("portal.inbox.readByCounsel", { at: formatInstant(lang, r.at, props.timeZone) })}
+            </li>
+          ))}
+        </ul>
+      )}
       {props.mayRemove && !e.removed ? (
         <form method="post" action={`/portal/inbox/${e.id}/remove`}>
           <CsrfField token={props.ctx.csrfToken} />
@@ -551,6 +582,8 @@ export function ProfilePage(props: {
   forms: FormInQueue[];
   state: FormState | undefined;
   mayChange: boolean;
+  /** D-1..D-6: counsel's delegates; absent for a delegate, who does not manage them. */
+  delegates?: { list: DelegationWithState[]; seatsLeft: number; done: string | undefined } | undefined;
 }) {
   const { t, lang } = props.ctx;
   const c = props.counsel;
@@ -558,6 +591,9 @@ export function ProfilePage(props: {
   const pending = props.forms.filter((f) => f.kind === "counsel-contact" && !f.decision);
   return (
     <Layout ctx={props.ctx} title={t("portal.profile.title")}>
+      {props.delegates?.done ? (
+        <Banner>{t(`delegation.done.${props.delegates.done as "invited"}`)}</Banner>
+      ) : null}
       <h1>{t("portal.profile.title")}</h1>
       <dl class="summary">
         <dt>{t("portal.profile.name")}</dt>
@@ -613,6 +649,13 @@ export function ProfilePage(props: {
             <button type="submit">{t("portal.profile.submit")}</button>
           </form>
         </>
+      ) : null}
+      {props.delegates ? (
+        <DelegatesSection
+          ctx={props.ctx}
+          delegates={props.delegates.list}
+          seatsLeft={props.delegates.seatsLeft}
+        />
       ) : null}
       <h2>{t("portal.profile.formsTitle")}</h2>
       {props.forms.length === 0 ? (

@@ -21,9 +21,12 @@ export async function portalRequestOf(
   token: string,
   now: Date,
 ): Promise<PortalRequest | undefined> {
-  const subject = await findPortalSession(db, token, now);
-  if (!subject) return undefined;
-  return { subject, entry: await portalEntryOf(db, subject) };
+  const session = await findPortalSession(db, token, now);
+  if (!session) return undefined;
+  return {
+    subject: session.subject,
+    entry: await portalEntryOf(db, session.subject, now, session.actingFor),
+  };
 }
 
 /** The identity signed in with the external provider, registered or not (the registration page needs it). */
@@ -33,8 +36,9 @@ export function requirePortalIdentity(req: FastifyRequest): PortalRequest {
 }
 
 /**
- * The counsel (or, in issue 8, delegate) behind the request, allowed in now; every other state is refused
- * in words: not registered yet, locked (with the lock code), no longer in good standing.
+ * The counsel, or the delegate at work in counsel's account, behind the request, allowed in now; every
+ * other state is refused in words: not registered yet, locked (with the lock code), no longer in good
+ * standing, delegation blocked (D-2) or ended (D-6).
  */
 export function requirePortalViewer(req: FastifyRequest): {
   viewer: PortalViewer;
@@ -44,7 +48,12 @@ export function requirePortalViewer(req: FastifyRequest): {
   const { entry } = requirePortalIdentity(req);
   switch (entry.kind) {
     case "counsel":
+    case "delegate":
       return { viewer: entry.viewer, counsel: entry.counsel, ip: req.ip };
+    case "delegation-blocked":
+      throw new AppError("DELEGATION_BLOCKED");
+    case "delegation-ended":
+      throw new AppError("DELEGATION_ENDED");
     case "locked":
       throw new AccountLockedError(entry.lockCode);
     case "not-registered":
