@@ -97,6 +97,17 @@ export async function sendDocumentToCounsel(
       at: now,
       actor,
     });
+    // D-3: counsel's delegates at work are told too, each at their own address.
+    for (const d of await activeDelegatesOf(tx, counsel.id, now)) {
+      await deps.notices.queue(tx, {
+        kind: "document-sent",
+        to: d.email,
+        counselId: counsel.id,
+        delegateId: d.id,
+        at: now,
+        actor,
+      });
+    }
   });
   return { id };
 }

@@ -69,11 +69,17 @@ export function portalContext(
   path?: string,
 ): PageContext {
   const entry = req.portal?.entry;
-  const name = entry?.kind === "counsel" ? entry.counsel.name : undefined;
-  return {
-    ...pageContext(req, reply, devTools, path ?? (req.method === "GET" ? req.url : "/portal")),
-    portal: { name },
-  };
+  const base = pageContext(req, reply, devTools, path ?? (req.method === "GET" ? req.url : "/portal"));
+  if (entry?.kind === "counsel") return { ...base, portal: { name: entry.counsel.name } };
+  // D-5: a delegate always sees whose cases they are in, and may switch when they work for several.
+  if (entry?.kind === "delegate") {
+    const several = entry.delegations.filter((d) => d.active).length > 1;
+    return {
+      ...base,
+      portal: { name: entry.delegate.name, workingFor: { name: entry.counsel.name, several } },
+    };
+  }
+  return { ...base, portal: { name: undefined } };
 }
 
 function stateOf(e: unknown, form: string, body: Body): FormState {
@@ -162,8 +168,8 @@ export async function registerPortalRoutes(
       const t = await openPortalSession(tx, subject, now);
       await recordAudit(
         tx,
-        entry.kind === "counsel"
-          ? { kind: "portal", counselId: entry.counsel.id, ip: req.ip }
+        entry.kind === "counsel" || entry.kind === "delegate"
+          ? portalActorOf(entry.viewer, req.ip)
           : { kind: "system", name: "portal-sign-in" },
         now,
         {
@@ -294,6 +300,14 @@ export async function registerPortalRoutes(
 
   // P-5: filing a document; multipart is read in this scope only, and only for a signed-in counsel.
   await app.register(async (scope) => {
+    // Someone signed in but not let in (locked, blocked, ended) is told why before anything is read, rather
+    // than meeting the CSRF check a form that was never read cannot pass.
+    scope.addHook("preValidation", async (req, reply) => {
+      if (req.portal && req.portal.entry.kind !== "counsel" && req.portal.entry.kind !== "delegate") {
+        reply.header("connection", "close");
+        requirePortalViewer(req);
+      }
+    });
     await acceptUploads(scope, "document", {
       maxFiles: 1,
       maxFileBytes: MAX_SUBMISSION_BYTES,
