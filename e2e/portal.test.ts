@@ -315,3 +315,139 @@ describe("My Case's staff side in a browser without JavaScript", () => {
     }
   }, 120_000);
 });
+
+/** Signs in to My Case through the development sign-in partner as `subject` (real OIDC, no JavaScript needed). */
+async function signInToPortal(page: Page, subject: string) {
+  await page.goto(`${app.base}/portal`);
+  await navigation(page, () => page.getByRole("link", { name: en["portal.home.signIn"] }).click());
+  // The provider remembers a sign-in of the last hour and answers without asking again, as GCKey does.
+  if (!new URL(page.url()).pathname.startsWith("/dev/portal-oidc/interaction/")) return;
+  await page.getByLabel(en["devPortal.identity"]).fill(subject);
+  await navigation(page, () =>
+    page.getByRole("button", { name: en["devPortal.signIn"], exact: true }).click(),
+  );
+}
+
+describe("delegation in a browser without JavaScript (D-1..D-6)", () => {
+  it("D-1..D-6: counsel invite, the delegate registers and files for counsel; the development clock runs out the 60 days; blocked, renewed, removed — counsel see every step", async () => {
+    const { sql } = await import("drizzle-orm");
+    const rows = (await app.database.db.execute(
+      sql`select number from applications where office_code = 'MTL' and status = 'open' order by number offset 1 limit 1`,
+    )) as unknown as { rows: { number: string }[] };
+    const file = rows.rows[0]?.number as string;
+    const boss = await registeredCounsel(app, [file]);
+    const counselContext = await newContext(browser, { javaScript: false });
+    const delegateContext = await newContext(browser, { javaScript: false });
+    try {
+      const c = await counselContext.newPage();
+      const d = await delegateContext.newPage();
+
+      // D-1: counsel invite from My profile.
+      await signInToPortal(c, boss.subject);
+      await c
+        .getByRole("navigation")
+        .getByRole("link", { name: en["portal.profile.title"], exact: true })
+        .click();
+      await c.getByRole("link", { name: en["delegation.add"] }).click();
+      expect(await h1(c)).toBe(en["delegation.inviteTitle"]);
+      await expectAccessible(c);
+      await c.getByLabel(en["delegation.name"]).fill("Jeanne Adjointe");
+      await c.getByLabel(en["portal.contact.email"]).fill("jeanne@office.example");
+      const questions = c.getByRole("group");
+      await questions.nth(0).getByLabel(en["delegation.question"]).fill("Our street?");
+      await questions.nth(0).getByLabel(en["delegation.answer"]).fill("Sherbrooke");
+      await questions.nth(1).getByLabel(en["delegation.question"]).fill("Our first client?");
+      await questions.nth(1).getByLabel(en["delegation.answer"]).fill("Mme Roy");
+      await c.getByLabel(en["delegation.terms"]).check();
+      await navigation(c, () => c.getByRole("button", { name: en["delegation.invite"] }).click());
+      expect(await text(c.getByRole("status"))).toBe(en["delegation.done.invited"]);
+      expect(await text(c.locator("#delegates ~ table, section table").first())).toContain("Jeanne Adjointe");
+      await expectAccessible(c);
+
+      // The invitation arrives by email, with its code and no link.
+      await sendNotices();
+      await d.goto(`${app.base}/dev/mail`);
+      await d
+        .getByRole("link", { name: /Invitation à titre de personne déléguée/ })
+        .first()
+        .click();
+      const invitation = await text(d.locator("main"));
+      const code = /DI-[A-Z2-9]{4}-[A-Z2-9]{4}/.exec(invitation)?.[0];
+      expect(code, invitation).toBeDefined();
+
+      // The delegate registers with their own identity.
+      await signInToPortal(d, "gckey.jeanne");
+      expect(new URL(d.url()).pathname).toBe("/portal/register");
+      await d.getByRole("link", { name: en["delegation.registerLink"] }).click();
+      expect(await h1(d)).toBe(en["delegation.registerTitle"]);
+      await expectAccessible(d);
+      await d.getByLabel(en["delegation.invitationCode"]).fill(code as string);
+      await navigation(d, () => d.getByRole("button", { name: en["delegation.continue"] }).click());
+      await expectAccessible(d);
+      await d.getByLabel("Our street?").fill("sherbrooke");
+      await d.getByLabel("Our first client?").fill("MME ROY");
+      await navigation(d, () => d.getByRole("button", { name: en["delegation.accept"] }).click());
+      expect(await h1(d)).toBe(en["portal.cases.title"]);
+      expect(await text(d.locator(".working-for"))).toContain(`Working for ${"Test Counsel"}`);
+      await expectAccessible(d);
+
+      // D-3: the delegate files a document for counsel.
+      await d.getByRole("link", { name: file }).click();
+      await d.getByLabel(en["portal.submit.kind"]).selectOption("correspondence");
+      await d.getByLabel(en["portal.submit.description"]).fill("Letter from the delegate");
+      await d.locator("input[type=file][name=document]").setInputFiles({
+        name: "letter.pdf",
+        mimeType: "application/pdf",
+        buffer: pdfFile("Letter from the delegate"),
+      });
+      await navigation(d, () => d.getByRole("button", { name: en["portal.submit.submit"] }).click());
+      const confirmation = await text(d.locator(".confirmation-number"));
+
+      // D-4: counsel see it, and who sent it.
+      await c.goto(`${app.base}/portal/cases/${file}`);
+      expect(await text(c.locator("main"))).toContain(confirmation);
+      expect(await text(c.locator("main"))).toContain("By Jeanne Adjointe, delegate");
+      await c.goto(`${app.base}/portal/profile`);
+      await c.getByRole("link", { name: "Jeanne Adjointe" }).click();
+      expect(await text(c.locator("main"))).toContain(confirmation);
+      await expectAccessible(c);
+
+      // D-2: the development clock runs out the 60 days: the delegate is blocked.
+      await c.goto(`${app.base}/dev/clock`);
+      await c.getByLabel(en["dev.clockAmount"]).fill("61");
+      await c.getByLabel(en["dev.clockUnit"]).selectOption("days");
+      await navigation(c, () => c.getByRole("button", { name: en["dev.clockSubmit"] }).click());
+      await signInToPortal(d, "gckey.jeanne");
+      const blocked = await d.goto(`${app.base}/portal/cases`);
+      expect(blocked?.status()).toBe(403);
+      expect(await text(d.locator("main"))).toContain(en["error.DELEGATION_BLOCKED"]);
+      await expectAccessible(d);
+
+      // Counsel see it blocked, and renew.
+      await signInToPortal(c, boss.subject);
+      await c.goto(`${app.base}/portal/profile`);
+      expect(await text(c.locator("#delegates ~ table, section table").first())).toMatch(
+        /Expired, access blocked/,
+      );
+      await navigation(c, () =>
+        c.getByRole("button", { name: "Renew the delegation of Jeanne Adjointe" }).click(),
+      );
+      expect(await text(c.getByRole("status"))).toBe(en["delegation.done.renewed"]);
+      await d.goto(`${app.base}/portal/cases`);
+      expect(await h1(d)).toBe(en["portal.cases.title"]);
+
+      // D-6: counsel end it; the delegate's next request is refused.
+      await navigation(c, () =>
+        c.getByRole("button", { name: "End the delegation of Jeanne Adjointe" }).click(),
+      );
+      expect(await text(c.getByRole("status"))).toBe(en["delegation.done.ended"]);
+      await expectAccessible(c);
+      const ended = await d.goto(`${app.base}/portal/cases`);
+      expect(ended?.status()).toBe(403);
+      expect(await text(d.locator("main"))).toContain(en["error.DELEGATION_ENDED"]);
+    } finally {
+      await counselContext.close();
+      await delegateContext.close();
+    }
+  }, 180_000);
+});

@@ -414,6 +414,17 @@ export async function registerPortalRoutes(
   ) => {
     const { viewer, counsel } = requirePortalViewer(req);
     const forms = await formsOf(db, viewer);
+    // D-1..D-6: counsel manage their delegates here (the seed's "Mon profil > Délégués").
+    const query = req.query as Record<string, string | undefined>;
+    const done = ["invited", "renewed", "ended"].find((k) => query[k] === "1");
+    const list = viewer.kind === "counsel" ? await delegatesOf(db, viewer.counselId, clock.now()) : undefined;
+    const delegates = list
+      ? {
+          list,
+          seatsLeft: Math.max(0, MAX_ACTIVE_DELEGATES - list.filter((d) => takesASeat(d.state)).length),
+          done,
+        }
+      : undefined;
     return sendPage(
       reply,
       ProfilePage({
@@ -422,6 +433,7 @@ export async function registerPortalRoutes(
         forms,
         state,
         mayChange: mayChangeProfile(viewer),
+        delegates,
       }),
       status,
     );
