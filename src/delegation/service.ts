@@ -262,7 +262,7 @@ export async function acceptInvitation(
   if (isCounsel) throw new AppError("IDENTITY_IS_COUNSEL");
   const check = new FormCheck();
   const answers = d.questions.map((_, i) => str(form, `answer${i}`));
-  answers.forEach((a, i) => check.required(`answer${i}`, a));
+  for (const [i, a] of answers.entries()) check.required(`answer${i}`, a);
   check.throwIfAny();
   const actor: PortalActor = { kind: "portal", counselId: d.counselId, delegateId: d.id, ip: who.ip };
   const right = d.questions.every((q, i) => answerMatches(answers[i] ?? "", q));

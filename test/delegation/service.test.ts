@@ -164,7 +164,7 @@ describe("D-2: the clocks with a moving clock, and the sweep", () => {
       .select()
       .from(delegationEvents)
       .where(and(eq(delegationEvents.delegationId, d.id), eq(delegationEvents.kind, "granted")));
-    const grantedAt = (granted?.at as Date).getTime();
+    const grantedAt = (granted as { at: Date }).at.getTime();
     const moveTo = (days: number, seconds = 0) =>
       t.clock.advance(grantedAt + days * DAY_MS + seconds * 1000 - t.clock.now().getTime());
 

@@ -272,7 +272,7 @@ describe("every portal route as a blocked, expired, revoked and foreign delegate
       .select()
       .from(delegationEvents)
       .where(and(eq(delegationEvents.delegationId, d.id), eq(delegationEvents.kind, "granted")));
-    const offset = (g?.at as Date).getTime() + 60 * DAY_MS + 1000 - t.clock.now().getTime();
+    const offset = (g as { at: Date }).at.getTime() + 60 * DAY_MS + 1000 - t.clock.now().getTime();
     t.clock.advance(offset);
     try {
       const client = await t.portalClientAs(d.subject);
