@@ -45,6 +45,9 @@ export async function registerDevRoutes(app: FastifyInstance, deps: AppDeps & { 
           <li>
             <a href="/dev/oidc/.well-known/openid-configuration">OpenID Provider</a>
           </li>
+          <li>
+            <a href="/dev/portal-oidc/.well-known/openid-configuration">{t("devPortal.signInTitle")}</a>
+          </li>
         </ul>
       </Layout>,
     );
