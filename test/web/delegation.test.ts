@@ -296,6 +296,12 @@ describe("every portal route as a blocked, expired, revoked and foreign delegate
     expect((await client.get("/portal/cases")).status).toBe(200);
     await endDelegation(t.portal, counselViewer(c.id), undefined, d.id);
     await walk(client, () => [403], "Your delegation has ended");
+    // Home leads a former delegate to registration, which says why and where a new invitation goes.
+    const home = await client.get("/portal");
+    expect(home.location).toBe("/portal/register");
+    const register = await client.get("/portal/register");
+    expect(register.body).toContain("Your delegation has ended");
+    expect(register.body).toContain('href="/portal/delegate"');
   });
 
   it("foreign: a delegate at work for another counsel gets 404 (or, for counsel-only actions, 403) on counsel A's things", async () => {

@@ -120,9 +120,10 @@ export async function registerPortalRoutes(
 
   app.get<{ Querystring: { signedOut?: string } }>("/portal", async (req, reply) => {
     const entry = req.portal?.entry;
-    if (entry && entry.kind !== "not-registered" && entry.kind !== "locked")
-      return reply.redirect("/portal/cases");
-    if (entry?.kind === "not-registered") return reply.redirect("/portal/register");
+    if (entry?.kind === "not-registered" || entry?.kind === "delegation-ended") {
+      return reply.redirect("/portal/register");
+    }
+    if (entry && entry.kind !== "locked") return reply.redirect("/portal/cases");
     if (entry?.kind === "locked")
       return sendPage(
         reply,
@@ -196,7 +197,10 @@ export async function registerPortalRoutes(
       return reply.redirect(safeNext(pending.next, "/portal/cases"));
     }
     // Locked, blocked, ended: the cases page says why, in words.
-    return reply.redirect(entry.kind === "locked" ? "/portal" : "/portal/cases");
+    // Locked: the lock code. Ended: the registration page, where a new invitation is entered. Blocked or
+    // no longer in good standing: the cases page says why, in words.
+    if (entry.kind === "locked") return reply.redirect("/portal");
+    return reply.redirect(entry.kind === "delegation-ended" ? "/portal/register" : "/portal/cases");
   });
 
   app.post("/portal/sign-out", async (req, reply) => {
@@ -230,7 +234,14 @@ export async function registerPortalRoutes(
         LockedPage({ ctx: portalContext(req, reply, devTools), lockCode: entry.lockCode }),
         423,
       );
-    return sendPage(reply, RegisterPage({ ctx: portalContext(req, reply, devTools), state: undefined }));
+    return sendPage(
+      reply,
+      RegisterPage({
+        ctx: portalContext(req, reply, devTools),
+        state: undefined,
+        delegationEnded: entry.kind === "delegation-ended",
+      }),
+    );
   });
 
   app.post<{ Body: Body }>("/portal/register", tight(10), async (req, reply) => {

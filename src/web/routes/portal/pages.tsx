@@ -73,12 +73,25 @@ export function LockedPage(props: { ctx: PageContext; lockCode: string }) {
   );
 }
 
-export function RegisterPage(props: { ctx: PageContext; state: FormState | undefined }) {
+export function RegisterPage(props: {
+  ctx: PageContext;
+  state: FormState | undefined;
+  /** D-2, D-6: a former delegate, told why they are here and where a new invitation is entered. */
+  delegationEnded?: boolean;
+}) {
   const { t } = props.ctx;
   const form = "register";
   const { state } = props;
   return (
     <Layout ctx={props.ctx} title={t("portal.register.title")}>
+      {props.delegationEnded ? (
+        <div class="notice-info" role="status">
+          <p>{t("error.DELEGATION_ENDED")}</p>
+          <p>
+            <a href="/portal/delegate">{t("delegation.registerLink")}</a>
+          </p>
+        </div>
+      ) : null}
       <h1>{t("portal.register.title")}</h1>
       <p>{t("portal.register.intro")}</p>
       <ErrorSummary t={t} state={state} form={form} />
