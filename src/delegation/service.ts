@@ -236,7 +236,7 @@ export async function openInvitation(deps: PortalServices, code: string): Promis
     ? await deps.db.select().from(delegations).where(eq(delegations.invitationCode, normalised)).limit(1)
     : [];
   const [d] = await withStates(deps.db, rows, deps.clock.now());
-  if (!d || d.state.kind !== "invited") {
+  if (d?.state.kind !== "invited") {
     throw new AppError("INVITATION_INVALID", [{ field: "invitationCode", code: "INVITATION_INVALID" }]);
   }
   return d;
