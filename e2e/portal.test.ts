@@ -3,7 +3,6 @@ import { desc, eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { portalForms } from "../src/db/schema/portal.ts";
-import { recordRepresentative } from "../src/files/service.ts";
 import { en } from "../src/i18n/en.ts";
 import { fr } from "../src/i18n/fr.ts";
 import { createLogger } from "../src/logger.ts";
@@ -13,7 +12,14 @@ import { sendDocumentToCounsel } from "../src/portal/inbox.ts";
 import { sendDueNotices } from "../src/portal/notifications.ts";
 import { startTestApp, type TestApp } from "../test/support/app.ts";
 import { pdfFile } from "../test/support/attachment-files.ts";
-import { lastSmsCode, registeredCounsel, staffContext, type TestCounsel } from "../test/support/portal.ts";
+import {
+  declareRepresentative,
+  lastSmsCode,
+  openMontrealFiles,
+  registeredCounsel,
+  staffContext,
+  type TestCounsel,
+} from "../test/support/portal.ts";
 import { expectAccessible, launchBrowser, navigation, newContext, signIn, text } from "./support/browser.ts";
 
 // My Case in a browser without JavaScript (SPEC P-1..P-9): the counsel reads the access code the staff
@@ -24,15 +30,14 @@ import { expectAccessible, launchBrowser, navigation, newContext, signIn, text }
 let app: TestApp;
 let browser: Browser;
 let counsel: TestCounsel;
+let files: string[];
 let fileNumber: string;
 
 beforeAll(async () => {
   [app, browser] = await Promise.all([startTestApp(), launchBrowser()]);
-  const { sql } = await import("drizzle-orm");
-  const rows = (await app.database.db.execute(
-    sql`select number from applications where office_code = 'MTL' and status = 'open' order by number limit 1`,
-  )) as unknown as { rows: { number: string }[] };
-  fileNumber = rows.rows[0]?.number as string;
+  // One file each for the three journeys, so none meets another's counsel.
+  files = await openMontrealFiles(app, 3);
+  fileNumber = files[0] as string;
   // P-1, P-2: staff added the counsel, linked the file and sent the code (the staff pages' own journey
   // is in test/web/counsel.test.ts); registration is left to the counsel, in the browser.
   counsel = await registeredCounsel(app, [fileNumber], { register: false });
@@ -221,24 +226,12 @@ describe("My Case in a browser without JavaScript", () => {
 
 describe("My Case's staff side in a browser without JavaScript", () => {
   it("P-1, P-2, P-6, P-8: staff add counsel, link the file, send the access code, send a document from the file — with no axe violation", async () => {
-    const { sql } = await import("drizzle-orm");
-    const rows = (await app.database.db.execute(
-      sql`select number from applications where office_code = 'MTL' and status = 'open' order by number desc limit 1`,
-    )) as unknown as { rows: { number: string }[] };
-    const file = rows.rows[0]?.number as string;
+    const file = files[2] as string;
     const agent = await staffContext(app, "agent.mtl");
-    await recordRepresentative({ db: app.database.db, clock: app.clock }, agent, file, {
+    await declareRepresentative(app, agent, file, {
       name: "Maître Browser",
       email: "browser@counsel.example",
-      postal: "1, rue Test\nMontréal QC  H2Y 1A1",
-      preferredLanguage: "fr",
-      receivedAt: new Intl.DateTimeFormat("sv-SE", {
-        timeZone: "America/Toronto",
-        dateStyle: "short",
-        timeStyle: "short",
-      })
-        .format(new Date(app.clock.now().getTime() - 3_600_000))
-        .replace(" ", "T"),
+      language: "fr",
     });
     const context = await newContext(browser, { javaScript: false });
     try {
@@ -330,11 +323,7 @@ async function signInToPortal(page: Page, subject: string) {
 
 describe("delegation in a browser without JavaScript (D-1..D-6)", () => {
   it("D-1..D-6: counsel invite, the delegate registers and files for counsel; the development clock runs out the 60 days; blocked, renewed, removed — counsel see every step", async () => {
-    const { sql } = await import("drizzle-orm");
-    const rows = (await app.database.db.execute(
-      sql`select number from applications where office_code = 'MTL' and status = 'open' order by number offset 1 limit 1`,
-    )) as unknown as { rows: { number: string }[] };
-    const file = rows.rows[0]?.number as string;
+    const file = files[1] as string;
     const boss = await registeredCounsel(app, [file]);
     const counselContext = await newContext(browser, { javaScript: false });
     const delegateContext = await newContext(browser, { javaScript: false });

@@ -2,6 +2,7 @@ import type { LetterType } from "../correspondence/letter-types.ts";
 import { addDays, isIsoDate } from "../correspondence/rules.ts";
 import { applicationStatuses, linesOfBusiness } from "../db/schema/files.ts";
 import type { ErrorCode, FieldProblem } from "../errors.ts";
+import { formText } from "../files/forms.ts";
 import type { ApplicationStatus, LineOfBusiness, OfficeCode } from "../files/model.ts";
 
 // Pure rules of a batch (SPEC C-19, C-20): which files it chooses, which letters it may write, the
@@ -34,9 +35,6 @@ export interface BatchCriteria {
 /** C-6 for a batch: a number of days after the day each letter is written, or one date for all. */
 export type DeadlineRule = { kind: "none" } | { kind: "days"; days: number } | { kind: "date"; date: string };
 
-const str = (form: Record<string, unknown>, k: string) =>
-  typeof form[k] === "string" ? (form[k] as string).trim() : "";
-
 /**
  * Reads the criteria part of a batch form. `offices` are those the person may record on; a batch is
  * written by one office, to its own files.
@@ -47,29 +45,29 @@ export function readCriteria(
 ): { criteria?: BatchCriteria; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const fail = (field: string, code: ErrorCode) => problems.push({ field, code });
-  const office = (str(form, "office").toUpperCase() || offices[0] || "") as OfficeCode;
+  const office = (formText(form, "office").toUpperCase() || offices[0] || "") as OfficeCode;
   if (!offices.includes(office)) fail("office", office ? "INVALID_CHOICE" : "REQUIRED");
   const criteria: BatchCriteria = { office };
-  const lob = str(form, "lineOfBusiness");
+  const lob = formText(form, "lineOfBusiness");
   if (lob) {
     if ((linesOfBusiness as readonly string[]).includes(lob)) criteria.lineOfBusiness = lob as LineOfBusiness;
     else fail("lineOfBusiness", "INVALID_CHOICE");
   }
-  const status = str(form, "status");
+  const status = formText(form, "status");
   if (status) {
     if ((applicationStatuses as readonly string[]).includes(status))
       criteria.status = status as ApplicationStatus;
     else fail("status", "INVALID_CHOICE");
   }
   for (const k of ["receivedFrom", "receivedTo"] as const) {
-    const v = str(form, k);
+    const v = formText(form, k);
     if (!v) continue;
     if (isIsoDate(v)) criteria[k] = v;
     else fail(k, "INVALID_DATE");
   }
   if (criteria.receivedFrom && criteria.receivedTo && criteria.receivedFrom > criteria.receivedTo)
     fail("receivedTo", "INVALID_DATE");
-  const represented = str(form, "represented");
+  const represented = formText(form, "represented");
   if (represented) {
     if (represented === "yes" || represented === "no") criteria.represented = represented;
     else fail("represented", "INVALID_CHOICE");
@@ -82,16 +80,16 @@ export function readDeadlineRule(form: Record<string, unknown>): {
   rule?: DeadlineRule;
   problems: FieldProblem[];
 } {
-  const kind = str(form, "deadlineRule") || "none";
+  const kind = formText(form, "deadlineRule") || "none";
   if (kind === "none") return { rule: { kind: "none" }, problems: [] };
   if (kind === "days") {
-    const days = Number(str(form, "deadlineDays"));
+    const days = Number(formText(form, "deadlineDays"));
     if (!Number.isInteger(days) || days < 1 || days > 365)
       return { problems: [{ field: "deadlineDays", code: "INVALID_CHOICE" }] };
     return { rule: { kind, days }, problems: [] };
   }
   if (kind === "date") {
-    const date = str(form, "deadlineDate");
+    const date = formText(form, "deadlineDate");
     if (!isIsoDate(date))
       return { problems: [{ field: "deadlineDate", code: date ? "INVALID_DATE" : "REQUIRED" }] };
     return { rule: { kind, date }, problems: [] };

@@ -1,16 +1,17 @@
-import { randomInt, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { and, asc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { type Actor, type PortalActor, recordAudit } from "../audit/record.ts";
 import type { Executor } from "../db/client.ts";
 import { type DelegationQuestion, delegationEvents, delegations } from "../db/schema/delegation.ts";
-import { portalAccounts } from "../db/schema/portal.ts";
 import { AppError } from "../errors.ts";
-import { appendToLedger } from "../evidence/ledger-append.ts";
-import { FormCheck } from "../files/forms.ts";
+import { actorName, appendToLedger } from "../evidence/ledger-append.ts";
+import { FormCheck, formText } from "../files/forms.ts";
 import type { Job } from "../jobs/scheduler.ts";
 import type { PortalViewer } from "../portal/access.ts";
 import type { CounselId } from "../portal/model.ts";
+import { readableCode } from "../portal/rules.ts";
 import type { PortalServices } from "../portal/services.ts";
+import { findAccountBySubject, findCounsel } from "../portal/store.ts";
 import {
   answerMatches,
   type DelegationEvent,
@@ -37,15 +38,6 @@ export interface DelegationWithState extends Delegation {
   events: DelegationEvent[];
   state: DelegationState;
 }
-
-const actorName = (a: PortalActor | Actor): string =>
-  a.kind === "portal"
-    ? a.delegateId
-      ? `delegate:${a.delegateId}`
-      : `counsel:${a.counselId}`
-    : a.kind === "staff"
-      ? `staff:${a.staffId}`
-      : `${a.kind}:${a.name}`;
 
 async function withStates(db: Executor, rows: Delegation[], now: Date): Promise<DelegationWithState[]> {
   if (rows.length === 0) return [];
@@ -150,14 +142,9 @@ function counselOnly(viewer: PortalViewer): CounselId {
   return viewer.counselId;
 }
 
-const str = (form: Record<string, unknown>, k: string) =>
-  typeof form[k] === "string" ? (form[k] as string).trim() : "";
-
-/** Eight characters without look-alikes, grouped: typed from the notice, never clicked (P-7). */
+/** Typed from the notice, never clicked (P-7). */
 function newInvitationCode(): string {
-  const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-  let s = "";
-  for (let i = 0; i < 8; i++) s += alphabet[randomInt(0, alphabet.length)];
+  const s = readableCode();
   return `DI-${s.slice(0, 4)}-${s.slice(4)}`;
 }
 
@@ -175,13 +162,13 @@ export async function inviteDelegate(
 ): Promise<{ id: string }> {
   const counselId = counselOnly(viewer);
   const check = new FormCheck();
-  const name = str(form, "name");
+  const name = formText(form, "name");
   if (check.required("name", name) && name.length > 200) check.fail("name", "TOO_LONG");
-  const email = check.email("email", str(form, "email"));
+  const email = check.email("email", formText(form, "email"));
   const questions: DelegationQuestion[] = [];
   for (let i = 0; i < QUESTIONS; i++) {
-    const question = str(form, `question${i}`);
-    const answer = str(form, `answer${i}`);
+    const question = formText(form, `question${i}`);
+    const answer = formText(form, `answer${i}`);
     if (check.required(`question${i}`, question) && question.length > 300)
       check.fail(`question${i}`, "TOO_LONG");
     if (check.required(`answer${i}`, answer) && answer.length > 200) check.fail(`answer${i}`, "TOO_LONG");
@@ -252,16 +239,11 @@ export async function acceptInvitation(
   who: { subject: string; ip: string | undefined },
   form: Record<string, unknown>,
 ): Promise<{ counselId: CounselId; delegationId: string }> {
-  const d = await openInvitation(deps, str(form, "invitationCode"));
+  const d = await openInvitation(deps, formText(form, "invitationCode"));
   const now = deps.clock.now();
-  const [isCounsel] = await deps.db
-    .select({ id: portalAccounts.counselId })
-    .from(portalAccounts)
-    .where(eq(portalAccounts.subject, who.subject))
-    .limit(1);
-  if (isCounsel) throw new AppError("IDENTITY_IS_COUNSEL");
+  if (await findAccountBySubject(deps.db, who.subject)) throw new AppError("IDENTITY_IS_COUNSEL");
   const check = new FormCheck();
-  const answers = d.questions.map((_, i) => str(form, `answer${i}`));
+  const answers = d.questions.map((_, i) => formText(form, `answer${i}`));
   for (const [i, a] of answers.entries()) check.required(`answer${i}`, a);
   check.throwIfAny();
   const actor: PortalActor = { kind: "portal", counselId: d.counselId, delegateId: d.id, ip: who.ip };
@@ -400,10 +382,7 @@ export async function sweepDelegationReminders(
 }
 
 async function counselEmailOf(db: Executor, counselId: string): Promise<string | undefined> {
-  const result = await db.execute(
-    sql`select email from counsel_contacts where counsel_id = ${counselId} order by seq desc limit 1`,
-  );
-  return ((result as unknown as { rows: { email: string }[] }).rows ?? [])[0]?.email;
+  return (await findCounsel(db, counselId))?.contacts?.email;
 }
 
 export function delegationReminders(deps: Pick<PortalServices, "notices">): Job {

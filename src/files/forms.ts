@@ -48,6 +48,12 @@ function oneOf<T extends string>(values: readonly T[], v: string): v is T {
 }
 
 /** Collects problems field by field, so a form shows all of them at once rather than one per submit. */
+/** A text field of a posted form, trimmed; "" when absent or not text. */
+export function formText(form: Record<string, unknown>, name: string): string {
+  const v = form[name];
+  return typeof v === "string" ? v.trim() : "";
+}
+
 export class FormCheck {
   readonly problems: FieldProblem[] = [];
   fail(field: string, code: FieldProblem["code"]): void {

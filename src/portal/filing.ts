@@ -7,7 +7,7 @@ import { portalSubmissions, submissionKinds } from "../db/schema/portal.ts";
 import { senderAddress } from "../delegation/service.ts";
 import { AppError } from "../errors.ts";
 import { appendToLedger } from "../evidence/ledger-append.ts";
-import { FormCheck } from "../files/forms.ts";
+import { FormCheck, formText } from "../files/forms.ts";
 import { accountOf, mayFileOn, type PortalViewer } from "./access.ts";
 import { caseOf, type PortalCase } from "./cases.ts";
 import { checkDocument } from "./documents.ts";
@@ -44,9 +44,8 @@ export async function fileDocument(
   if (!mayFileOn(viewer, { ...theCase, representedBy: [accountOf(viewer)] }, now))
     throw new AppError("NOT_FOUND");
   const check = new FormCheck();
-  const str = (k: string) => (typeof form[k] === "string" ? (form[k] as string).trim() : "");
-  const kind = check.choice("kind", submissionKinds, str("kind"));
-  const description = str("description");
+  const kind = check.choice("kind", submissionKinds, formText(form, "kind"));
+  const description = formText(form, "description");
   if (check.required("description", description) && description.length > 500)
     check.fail("description", "TOO_LONG");
   const checked = checkDocument(files);

@@ -3,22 +3,17 @@ import { and, asc, desc, eq, isNull } from "drizzle-orm";
 import { type Actor, recordAudit } from "../audit/record.ts";
 import type { Executor } from "../db/client.ts";
 import { applications, parties } from "../db/schema/files.ts";
-import {
-  counsel,
-  counselContacts,
-  formOutcomes,
-  portalFormDecisions,
-  portalForms,
-} from "../db/schema/portal.ts";
+import { counsel, formOutcomes, portalFormDecisions, portalForms } from "../db/schema/portal.ts";
 import { senderAddress } from "../delegation/service.ts";
 import { AppError } from "../errors.ts";
 import { appendToLedger } from "../evidence/ledger-append.ts";
 import { canRecordOnFilesOf, readableOffices } from "../files/access.ts";
-import { FormCheck } from "../files/forms.ts";
+import { FormCheck, formText } from "../files/forms.ts";
 import type { StaffContext } from "../files/service.ts";
 import { recordContactPoints } from "../files/store.ts";
 import { mayChangeProfile, type PortalViewer } from "./access.ts";
 import { caseOf } from "./cases.ts";
+import { readContacts, recordCounselContacts, sameContacts } from "./contacts.ts";
 import { portalActorOf } from "./filing.ts";
 import { normaliseMobile } from "./phone.ts";
 import { mayKeepRegistry } from "./registry.ts";
@@ -32,9 +27,6 @@ import { findCounsel } from "./store.ts";
 
 export type FormKind = "counsel-contact" | "client-contact";
 export type PortalForm = typeof portalForms.$inferSelect;
-
-const text = (form: Record<string, unknown>, k: string) =>
-  typeof form[k] === "string" ? (form[k] as string).trim() : "";
 
 async function receiveForm(
   deps: PortalServices,
@@ -110,32 +102,11 @@ export async function submitCounselContact(
   const c = await findCounsel(deps.db, viewer.counselId);
   if (!c) throw new AppError("NOT_FOUND");
   const check = new FormCheck();
-  const email = check.email("email", text(form, "email"));
-  const typedMobile = text(form, "mobile");
-  const mobile = check.required("mobile", typedMobile) ? normaliseMobile(typedMobile) : undefined;
-  if (typedMobile && !mobile) check.fail("mobile", "INVALID_PHONE");
-  const typedPhone = text(form, "phone");
-  const phone = typedPhone ? normaliseMobile(typedPhone) : "";
-  if (typedPhone && !phone) check.fail("phone", "INVALID_PHONE");
-  const typedPostal = text(form, "postalAddress");
-  const postalAddress = typedPostal ? check.postal("postalAddress", typedPostal) : "";
+  const contacts = readContacts(check, form);
   check.throwIfAny();
-  const payload = {
-    email: email ?? "",
-    mobile: mobile ?? "",
-    phone: phone ?? "",
-    postalAddress: postalAddress ?? "",
-  };
-  const now = c.contacts;
-  if (
-    now &&
-    now.email === payload.email &&
-    now.mobile === payload.mobile &&
-    (now.phone ?? "") === payload.phone &&
-    (now.postalAddress ?? "") === payload.postalAddress
-  ) {
-    throw new AppError("NO_CHANGE");
-  }
+  if (sameContacts(c.contacts, contacts)) throw new AppError("NO_CHANGE");
+  // The form as received: empty optional fields are kept as "" (a form's payload is text).
+  const payload = { ...contacts, phone: contacts.phone ?? "", postalAddress: contacts.postalAddress ?? "" };
   return receiveForm(deps, viewer, ip, {
     kind: "counsel-contact",
     applicationId: null,
@@ -154,12 +125,12 @@ export async function submitClientContact(
 ): Promise<{ confirmationNumber: string }> {
   const theCase = await caseOf(deps.db, viewer, caseNumber, deps.clock.now());
   const check = new FormCheck();
-  const typedEmail = text(form, "email");
+  const typedEmail = formText(form, "email");
   const email = typedEmail ? check.email("email", typedEmail) : "";
-  const typedPhone = text(form, "phone");
+  const typedPhone = formText(form, "phone");
   const phone = typedPhone ? normaliseMobile(typedPhone) : "";
   if (typedPhone && !phone) check.fail("phone", "INVALID_PHONE");
-  const typedPostal = text(form, "postalAddress");
+  const typedPostal = formText(form, "postalAddress");
   const postalAddress = typedPostal ? check.postal("postalAddress", typedPostal) : "";
   if (!typedEmail && !typedPhone && !typedPostal) check.fail("email", "REQUIRED");
   check.throwIfAny();
@@ -247,8 +218,8 @@ export async function processForm(
   }
   if (f.decision) throw new AppError("FORM_ALREADY_PROCESSED");
   const check = new FormCheck();
-  const outcome = check.choice("outcome", formOutcomes, text(body, "outcome"));
-  const reason = text(body, "reason");
+  const outcome = check.choice("outcome", formOutcomes, formText(body, "outcome"));
+  const reason = formText(body, "reason");
   if (outcome === "rejected") check.required("reason", reason);
   if (reason.length > 1000) check.fail("reason", "TOO_LONG");
   check.throwIfAny();
@@ -278,16 +249,19 @@ export async function processForm(
     if (outcome !== "applied") return;
     const p = f.payload;
     if (f.kind === "counsel-contact") {
-      await tx.insert(counselContacts).values({
-        counselId: f.counselId,
-        email: p.email ?? "",
-        mobile: p.mobile ?? "",
-        phone: p.phone || null,
-        postalAddress: p.postalAddress || null,
-        source: "profile-change",
-        recordedAt: now,
-        recordedBy: staff.staffId,
-      });
+      await recordCounselContacts(
+        tx,
+        f.counselId,
+        {
+          email: p.email ?? "",
+          mobile: p.mobile ?? "",
+          phone: p.phone || null,
+          postalAddress: p.postalAddress || null,
+        },
+        "profile-change",
+        now,
+        staff.staffId,
+      );
       const addresses = new Set([p.email ?? "", c?.contacts?.email ?? ""].filter(Boolean));
       for (const to of addresses) {
         await deps.notices.queue(tx, { kind: "profile-changed", to, counselId: f.counselId, at: now, actor });

@@ -4,7 +4,6 @@ import { type Actor, recordAudit } from "../audit/record.ts";
 import {
   accessCodes,
   counsel,
-  counselContacts,
   counselRepresentatives,
   counselStandings,
   portalLanguages,
@@ -14,12 +13,12 @@ import {
 } from "../db/schema/portal.ts";
 import { AppError } from "../errors.ts";
 import type { Posting } from "../files/access.ts";
-import { FormCheck } from "../files/forms.ts";
+import { FormCheck, formText } from "../files/forms.ts";
 import { representationAt } from "../files/rules.ts";
 import type { StaffContext } from "../files/service.ts";
 import { findApplicationByNumber, loadFileParties } from "../files/store.ts";
+import { readContacts, recordCounselContacts, sameContacts } from "./contacts.ts";
 import type { CounselId } from "./model.ts";
-import { normaliseMobile } from "./phone.ts";
 import { ACCESS_CODE_TTL_MS, hashAccessCode, mayUsePortal, newAccessCode, sameLockCode } from "./rules.ts";
 import type { PortalServices } from "./services.ts";
 import { type CounselSummary, findCounsel, findCounselByMember } from "./store.ts";
@@ -40,28 +39,6 @@ function keeper(staff: StaffContext): Actor {
   return { kind: "staff", staffId: staff.staffId, ip: staff.ip };
 }
 
-const str = (form: Record<string, unknown>, k: string) =>
-  typeof form[k] === "string" ? (form[k] as string).trim() : "";
-
-function readContacts(check: FormCheck, form: Record<string, unknown>) {
-  const email = check.email("email", str(form, "email"));
-  const typedMobile = str(form, "mobile");
-  let mobile: string | undefined;
-  if (check.required("mobile", typedMobile)) {
-    mobile = normaliseMobile(typedMobile);
-    if (!mobile) check.fail("mobile", "INVALID_PHONE");
-  }
-  const typedPhone = str(form, "phone");
-  let phone: string | null = null;
-  if (typedPhone) {
-    phone = normaliseMobile(typedPhone) ?? null;
-    if (!phone) check.fail("phone", "INVALID_PHONE");
-  }
-  const postal = str(form, "postalAddress");
-  const postalAddress = postal ? (check.postal("postalAddress", postal) ?? null) : null;
-  return { email, mobile, phone, postalAddress };
-}
-
 /** P-1: a new member in the registry, with their standing and contact details. */
 export async function addCounsel(
   deps: PortalServices,
@@ -70,19 +47,19 @@ export async function addCounsel(
 ): Promise<CounselId> {
   const actor = keeper(staff);
   const check = new FormCheck();
-  const name = str(form, "name");
+  const name = formText(form, "name");
   check.required("name", name);
   if (name.length > 200) check.fail("name", "TOO_LONG");
-  const body = check.choice("professionalBody", professionalBodies, str(form, "professionalBody"));
-  const memberNumber = str(form, "memberNumber").toUpperCase();
+  const body = check.choice("professionalBody", professionalBodies, formText(form, "professionalBody"));
+  const memberNumber = formText(form, "memberNumber").toUpperCase();
   if (check.required("memberNumber", memberNumber) && !/^[A-Z0-9-]{1,20}$/.test(memberNumber)) {
     check.fail("memberNumber", "INVALID_CHOICE");
   }
-  const language = check.choice("preferredLanguage", portalLanguages, str(form, "preferredLanguage"));
-  const standing = check.choice("standing", standings, str(form, "standing"));
+  const language = check.choice("preferredLanguage", portalLanguages, formText(form, "preferredLanguage"));
+  const standing = check.choice("standing", standings, formText(form, "standing"));
   const contacts = readContacts(check, form);
   check.throwIfAny();
-  if (!body || !language || !standing || !contacts.email || !contacts.mobile) throw new AppError("REQUIRED");
+  if (!body || !language || !standing) throw new AppError("REQUIRED");
   if (await findCounselByMember(deps.db, body, memberNumber)) {
     throw new AppError("COUNSEL_ALREADY_IN_REGISTRY", [
       { field: "memberNumber", code: "COUNSEL_ALREADY_IN_REGISTRY" },
@@ -103,16 +80,7 @@ export async function addCounsel(
     await tx
       .insert(counselStandings)
       .values({ counselId: id, standing, recordedAt: now, recordedBy: staff.staffId });
-    await tx.insert(counselContacts).values({
-      counselId: id,
-      email: contacts.email as string,
-      mobile: contacts.mobile as string,
-      phone: contacts.phone,
-      postalAddress: contacts.postalAddress,
-      source: "registry",
-      recordedAt: now,
-      recordedBy: staff.staffId,
-    });
+    await recordCounselContacts(tx, id, contacts, "registry", now, staff.staffId);
     await recordAudit(tx, actor, now, {
       action: "counsel.added",
       subjectType: "counsel",
@@ -139,7 +107,7 @@ export async function recordStanding(
   const actor = keeper(staff);
   const c = await existing(deps, id);
   const check = new FormCheck();
-  const standing = check.choice("standing", standings, str(form, "standing"));
+  const standing = check.choice("standing", standings, formText(form, "standing"));
   check.throwIfAny();
   if (!standing || standing === c.standing) throw new AppError("NO_CHANGE");
   const now = deps.clock.now();
@@ -171,36 +139,18 @@ export async function recordContacts(
   const check = new FormCheck();
   const contacts = readContacts(check, form);
   check.throwIfAny();
-  if (!contacts.email || !contacts.mobile) throw new AppError("REQUIRED");
   const before = c.contacts;
-  if (
-    before &&
-    before.email === contacts.email &&
-    before.mobile === contacts.mobile &&
-    before.phone === contacts.phone &&
-    before.postalAddress === contacts.postalAddress
-  ) {
-    throw new AppError("NO_CHANGE");
-  }
+  if (sameContacts(before, contacts)) throw new AppError("NO_CHANGE");
   const now = deps.clock.now();
   await deps.db.transaction(async (tx) => {
-    await tx.insert(counselContacts).values({
-      counselId: c.id,
-      email: contacts.email as string,
-      mobile: contacts.mobile as string,
-      phone: contacts.phone,
-      postalAddress: contacts.postalAddress,
-      source: "registry",
-      recordedAt: now,
-      recordedBy: staff.staffId,
-    });
+    await recordCounselContacts(tx, c.id, contacts, "registry", now, staff.staffId);
     await recordAudit(tx, actor, now, {
       action: "counsel.contacts-recorded",
       subjectType: "counsel",
       subjectId: c.id,
     });
     if (c.registeredAt) {
-      const addresses = new Set([contacts.email as string, ...(before ? [before.email] : [])]);
+      const addresses = new Set([contacts.email, ...(before ? [before.email] : [])]);
       for (const to of addresses) {
         await deps.notices.queue(tx, { kind: "account-changed", to, counselId: c.id, at: now, actor });
       }
@@ -220,7 +170,7 @@ export async function linkFile(
 ): Promise<void> {
   const actor = keeper(staff);
   const c = await existing(deps, id);
-  const number = str(form, "fileNumber").toUpperCase();
+  const number = formText(form, "fileNumber").toUpperCase();
   const check = new FormCheck();
   if (check.required("fileNumber", number) && !/^[A-Z]\d{9}$/.test(number)) {
     check.fail("fileNumber", "MALFORMED_FILE_NUMBER");
@@ -329,7 +279,7 @@ export async function unlockAccount(
   const actor = keeper(staff);
   const c = await existing(deps, id);
   if (!c.lock) throw new AppError("NOT_FOUND");
-  const typed = str(form, "lockCode");
+  const typed = formText(form, "lockCode");
   const check = new FormCheck();
   if (check.required("lockCode", typed) && !sameLockCode(typed, c.lock.lockCode)) {
     check.fail("lockCode", "LOCK_CODE_MISMATCH");

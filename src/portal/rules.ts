@@ -52,11 +52,20 @@ export function checkAccessCode(code: AccessCodeState, matches: boolean, now: Da
   return matches ? "valid" : "wrong";
 }
 
-/** A lock code the person reads out on the phone: no 0/O or 1/I to confuse, grouped by four. */
-export function newLockCode(): string {
+/**
+ * Eight random characters a person reads out or types from an email: no 0/O or 1/I to confuse. Lock
+ * codes, confirmation numbers and delegates' invitation codes are all made of them.
+ */
+export function readableCode(): string {
   const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
   let s = "";
   for (let i = 0; i < 8; i++) s += alphabet[randomInt(0, alphabet.length)];
+  return s;
+}
+
+/** A lock code the person reads out on the phone, grouped by four. */
+export function newLockCode(): string {
+  const s = readableCode();
   return `${s.slice(0, 4)}-${s.slice(4)}`;
 }
 
@@ -142,10 +151,7 @@ export function easternStamp(at: Date): string {
  * not tell how many others filed.
  */
 export function newConfirmationNumber(prefix: "D" | "F", at: Date): string {
-  const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-  let s = "";
-  for (let i = 0; i < 8; i++) s += alphabet[randomInt(0, alphabet.length)];
-  return `${prefix}${easternDay(at).slice(0, 4)}-${s}`;
+  return `${prefix}${easternDay(at).slice(0, 4)}-${readableCode()}`;
 }
 
 /** P-8: staff process a contact change within 48 hours of its submission. */

@@ -13,7 +13,7 @@ import {
 import { grantsAccess } from "../delegation/rules.ts";
 import { delegationsOfIdentity } from "../delegation/service.ts";
 import { AppError } from "../errors.ts";
-import { FormCheck } from "../files/forms.ts";
+import { FormCheck, formText } from "../files/forms.ts";
 import type { PortalViewer } from "./access.ts";
 import type { CounselId } from "./model.ts";
 import {
@@ -49,9 +49,6 @@ export class AccountLockedError extends AppError {
     super("ACCOUNT_LOCKED");
   }
 }
-
-const str = (form: Record<string, unknown>, k: string) =>
-  typeof form[k] === "string" ? (form[k] as string).trim() : "";
 
 async function lockAccount(tx: Executor, counselId: CounselId, reason: "access-code" | "sign-in", now: Date) {
   const lockCode = newLockCode();
@@ -95,10 +92,10 @@ export async function registerWithCode(
   form: Record<string, unknown>,
 ): Promise<CounselId> {
   const check = new FormCheck();
-  const body = check.choice("professionalBody", professionalBodies, str(form, "professionalBody"));
-  const memberNumber = str(form, "memberNumber").toUpperCase();
+  const body = check.choice("professionalBody", professionalBodies, formText(form, "professionalBody"));
+  const memberNumber = formText(form, "memberNumber").toUpperCase();
   check.required("memberNumber", memberNumber);
-  const code = str(form, "accessCode").replace(/\s/g, "");
+  const code = formText(form, "accessCode").replace(/\s/g, "");
   check.required("accessCode", code);
   check.throwIfAny();
   const now = deps.clock.now();

@@ -53,6 +53,11 @@ export function requireStaff(req: FastifyRequest): StaffContext & { name: string
   return { ...req.staff, ip: req.ip };
 }
 
+/** A route's own rate limit, per address and minute, below the app's general one (sign-in, codes, uploads). */
+export function perMinute(max: number) {
+  return { config: { rateLimit: { max, timeWindow: "1 minute" } } };
+}
+
 /** Only paths of this site may be returned to after sign-in or a language switch (no open redirect). */
 export function safeNext(next: unknown, fallback = "/agent"): string {
   return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\")

@@ -1,6 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resultRows } from "../../src/db/result-rows.ts";
 import { delegationEvents } from "../../src/db/schema/delegation.ts";
 import { ledgerEntries } from "../../src/db/schema/evidence.ts";
 import { portalNotifications } from "../../src/db/schema/portal.ts";
@@ -17,19 +16,14 @@ import type { CounselId } from "../../src/portal/model.ts";
 import { portalEntryOf } from "../../src/portal/sign-in.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { answers, counselViewer, delegateOf } from "../support/delegation.ts";
-import { expectAppError, registeredCounsel, type TestCounsel } from "../support/portal.ts";
+import { expectAppError, openMontrealFiles, registeredCounsel, type TestCounsel } from "../support/portal.ts";
 
 let t: TestApp;
 let counsel: TestCounsel;
 
 beforeAll(async () => {
   t = await startTestApp();
-  const rows = resultRows<{ number: string }>(
-    await t.database.db.execute(
-      sql`select number from applications where office_code = 'MTL' and status = 'open' order by number limit 1`,
-    ),
-  );
-  counsel = await registeredCounsel(t, [rows[0]?.number as string]);
+  counsel = await registeredCounsel(t, await openMontrealFiles(t, 1));
 }, 60_000);
 
 afterAll(async () => {

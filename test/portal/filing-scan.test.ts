@@ -1,7 +1,6 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readConfig } from "../../src/config.ts";
-import { resultRows } from "../../src/db/result-rows.ts";
 import { auditEvents } from "../../src/db/schema/audit.ts";
 import { portalSubmissions } from "../../src/db/schema/portal.ts";
 import { fileDocument } from "../../src/portal/filing.ts";
@@ -10,7 +9,7 @@ import type { PortalServices } from "../../src/portal/services.ts";
 import { portalServicesFor } from "../../src/portal/wiring.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { type Clamd, EICAR, pdfLike, startClamd } from "../support/clamd.ts";
-import { expectAppError, registeredCounsel, type TestCounsel } from "../support/portal.ts";
+import { expectAppError, openMontrealFiles, registeredCounsel, type TestCounsel } from "../support/portal.ts";
 
 // P-5: with CLAMD_SOCKET set, every document filed in My Case goes through a real clamd first: a clean
 // one is recorded as scanned, an infected one is refused in words and nothing of it is kept, and a
@@ -24,11 +23,7 @@ let scanned: PortalServices;
 
 beforeAll(async () => {
   [t, clamd] = await Promise.all([startTestApp(), startClamd()]);
-  file = resultRows<{ number: string }>(
-    await t.database.db.execute(
-      sql`select number from applications where office_code = 'MTL' and status = 'open' order by number limit 1`,
-    ),
-  )[0]?.number as string;
+  [file] = (await openMontrealFiles(t, 1)) as [string];
   counsel = await registeredCounsel(t, [file]);
   const config = { ...readConfig({ CLAMD_SOCKET: clamd.socket }), dataDir: t.dataDir };
   scanned = { ...portalServicesFor(config, t.database.db, t.clock), sms: t.portal.sms };

@@ -1,4 +1,5 @@
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
+import { resultRows } from "../../src/db/result-rows.ts";
 import { accessCodes, counsel, smsMessages } from "../../src/db/schema/portal.ts";
 import { AppError } from "../../src/errors.ts";
 import { recordRepresentative, type StaffContext } from "../../src/files/service.ts";
@@ -27,6 +28,37 @@ export async function lastSmsCode(t: TestApp, mobile: string): Promise<string> {
   const code = /\b(\d{6})\b/.exec(row?.body ?? "")?.[1];
   if (!code) throw new Error(`no access code was texted to ${mobile}`);
   return code;
+}
+
+/** The first `count` open files of the Montréal office (where the demo agent `agent.mtl` works). */
+export async function openMontrealFiles(t: TestApp, count: number): Promise<string[]> {
+  const result = await t.database.db.execute(
+    sql`select number from applications where office_code = 'MTL' and status = 'open' order by number limit ${count}`,
+  );
+  return resultRows<{ number: string }>(result).map((r) => r.number);
+}
+
+/** A representative declared on a Montréal file by the file page's IMM 5476 form, received an hour ago. */
+export async function declareRepresentative(
+  t: TestApp,
+  agent: StaffContext,
+  fileNumber: string,
+  who: { name: string; email: string; language: "en" | "fr" },
+): Promise<void> {
+  const receivedAt = new Intl.DateTimeFormat("sv-SE", {
+    timeZone: "America/Toronto",
+    dateStyle: "short",
+    timeStyle: "short",
+  })
+    .format(new Date(t.clock.now().getTime() - 3_600_000))
+    .replace(" ", "T");
+  await recordRepresentative({ db: t.database.db, clock: t.clock }, agent, fileNumber, {
+    name: who.name,
+    email: who.email,
+    postal: "100, rue Saint-Jacques\nMontréal QC  H2Y 1L6",
+    preferredLanguage: who.language,
+    receivedAt,
+  });
 }
 
 let serial = 0;
@@ -62,21 +94,12 @@ export async function registeredCounsel(
     email,
     mobile,
   });
-  // The counsel is declared representative on each file (IMM 5476, received an hour ago), then linked.
-  const receivedAt = new Intl.DateTimeFormat("sv-SE", {
-    timeZone: "America/Toronto",
-    dateStyle: "short",
-    timeStyle: "short",
-  })
-    .format(new Date(t.clock.now().getTime() - 3_600_000))
-    .replace(" ", "T");
+  // The counsel is declared representative on each file, then linked.
   for (const fileNumber of files) {
-    await recordRepresentative({ db: t.database.db, clock: t.clock }, agent, fileNumber, {
+    await declareRepresentative(t, agent, fileNumber, {
       name: `Test Counsel ${serial}`,
       email,
-      postal: "100, rue Saint-Jacques\nMontréal QC  H2Y 1L6",
-      preferredLanguage: opts.language ?? "en",
-      receivedAt,
+      language: opts.language ?? "en",
     });
     await linkFile(t.portal, agent, id, { fileNumber });
   }

@@ -1,6 +1,5 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { resultRows } from "../../src/db/result-rows.ts";
 import { delegationEvents } from "../../src/db/schema/delegation.ts";
 import { portalInboxRemovals, portalNotifications, portalSubmissions } from "../../src/db/schema/portal.ts";
 import { DAY_MS } from "../../src/delegation/rules.ts";
@@ -10,6 +9,7 @@ import { startTestApp, type TestApp, type TestClient } from "../support/app.ts";
 import { pdfFile } from "../support/attachment-files.ts";
 import { answers, counselViewer, delegateOf, type TestDelegate } from "../support/delegation.ts";
 import {
+  openMontrealFiles,
   registeredCounsel,
   signInThroughProvider,
   staffContext,
@@ -25,11 +25,7 @@ let documentOfA: string;
 
 beforeAll(async () => {
   t = await startTestApp();
-  files = resultRows<{ number: string }>(
-    await t.database.db.execute(
-      sql`select number from applications where office_code = 'MTL' and status = 'open' order by number limit 3`,
-    ),
-  ).map((r) => r.number);
+  files = await openMontrealFiles(t, 3);
   counselA = await registeredCounsel(t, [files[0] as string, files[1] as string]);
   counselB = await registeredCounsel(t, [files[2] as string]);
   delegate = await delegateOf(t, counselA.id);

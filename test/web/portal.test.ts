@@ -1,6 +1,5 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { resultRows } from "../../src/db/result-rows.ts";
 import { auditEvents } from "../../src/db/schema/audit.ts";
 import { ledgerEntries } from "../../src/db/schema/evidence.ts";
 import { applications } from "../../src/db/schema/files.ts";
@@ -17,6 +16,7 @@ import { startTestApp, type TestApp, type TestClient } from "../support/app.ts";
 import { exeFile, pdfFile, pdfOfSize } from "../support/attachment-files.ts";
 import {
   lastSmsCode,
+  openMontrealFiles,
   registeredCounsel,
   signInThroughProvider,
   staffContext,
@@ -33,12 +33,7 @@ let b: TestClient;
 
 beforeAll(async () => {
   t = await startTestApp();
-  const rows = resultRows<{ number: string }>(
-    await t.database.db.execute(sql`
-      select a.number from applications a where a.office_code = 'MTL' and a.status = 'open'
-      order by a.number limit 4`),
-  );
-  files = rows.map((r) => r.number);
+  files = await openMontrealFiles(t, 4);
   expect(files.length).toBe(4);
   counselA = await registeredCounsel(t, [files[0] as string, files[1] as string]);
   counselB = await registeredCounsel(t, [files[2] as string], { language: "fr" });

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import type { FieldProblem } from "../../errors.ts";
+import { AppError, type FieldProblem } from "../../errors.ts";
 import { errorKey, type Translate } from "../../i18n/index.ts";
 
 // Form parts in the GC Design System manner: a label, a hint, the error above the field, and a summary
@@ -10,6 +10,24 @@ export interface FormState {
   form: string;
   problems: FieldProblem[];
   values: Record<string, string>;
+}
+
+/**
+ * The form shown again after a refusal: the service's problems beside their fields, and what was typed,
+ * less the fields named in `clear` (secrets: codes, answers). A refusal without problems is rethrown, for
+ * the error page.
+ */
+export function refusedForm(
+  e: unknown,
+  form: string,
+  body: Record<string, unknown>,
+  clear: string[] = [],
+): FormState {
+  if (!(e instanceof AppError) || e.problems.length === 0) throw e;
+  const values = Object.fromEntries(
+    Object.entries(body).filter(([k, v]) => typeof v === "string" && !clear.includes(k)),
+  ) as Record<string, string>;
+  return { form, problems: e.problems, values };
 }
 
 export function fieldId(form: string, field: string): string {

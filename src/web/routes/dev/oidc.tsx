@@ -1,5 +1,5 @@
 import { asc } from "drizzle-orm";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { createDevProvider, type DevProvider, devIssuerPath } from "../../../auth/dev-provider.ts";
 import { findStaffBySubject } from "../../../auth/store.ts";
 import { staff } from "../../../db/schema/offices.ts";
@@ -77,22 +77,33 @@ export async function registerDevOidc(app: FastifyInstance, deps: AppDeps & { ur
       await provider.finishLogin(req.raw, reply.raw, subject);
     },
   );
-  app.post<{ Params: { uid: string } }>(`${devIssuerPath}/interaction/:uid/abort`, async (req, reply) => {
-    const provider = await devProviderFor(deps);
+  await mountDevProvider(app, devIssuerPath, () => devProviderFor(deps));
+}
+
+/**
+ * A development provider's own routes: the sign-in page's cancel button, then everything else under the
+ * issuer, handed to the provider with its request bodies left unread for it. The staff provider and My
+ * Case's sign-in partner are mounted the same way.
+ */
+export async function mountDevProvider(
+  app: FastifyInstance,
+  issuerPath: string,
+  providerFor: () => Promise<DevProvider>,
+): Promise<void> {
+  app.post<{ Params: { uid: string } }>(`${issuerPath}/interaction/:uid/abort`, async (req, reply) => {
+    const provider = await providerFor();
     reply.hijack();
     await provider.abort(req.raw, reply.raw);
   });
-
-  // Everything else under the issuer is the provider itself; its request bodies are left unread for it.
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser("*", (_req, _payload, done) => done(null));
-    const forward = async (req: import("fastify").FastifyRequest, reply: import("fastify").FastifyReply) => {
-      const provider = await devProviderFor(deps);
+    const forward = async (req: FastifyRequest, reply: FastifyReply) => {
+      const provider = await providerFor();
       reply.hijack();
       provider.handle(req.raw, reply.raw);
     };
-    scope.all(`${devIssuerPath}/*`, forward);
-    scope.all(devIssuerPath, forward);
+    scope.all(`${issuerPath}/*`, forward);
+    scope.all(issuerPath, forward);
   });
 }

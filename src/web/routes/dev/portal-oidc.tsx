@@ -8,6 +8,7 @@ import type { AppDeps, Urls } from "../../app.ts";
 import { pageContext, sendPage } from "../../context.ts";
 import { CsrfField } from "../../views/forms.tsx";
 import { Layout } from "../../views/layout.tsx";
+import { mountDevProvider } from "./oidc.tsx";
 
 // The development stand-in for GCKey and the sign-in partners: a real OpenID Provider, mounted apart from
 // the staff one. Like GCKey it knows anyone who made themselves an identity, registered in My Case or not:
@@ -114,24 +115,5 @@ export async function registerDevPortalOidc(
       await provider.finishLogin(req.raw, reply.raw, subject);
     },
   );
-  app.post<{ Params: { uid: string } }>(
-    `${portalDevIssuerPath}/interaction/:uid/abort`,
-    async (req, reply) => {
-      const provider = await portalDevProviderFor(deps);
-      reply.hijack();
-      await provider.abort(req.raw, reply.raw);
-    },
-  );
-
-  await app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser("*", (_req, _payload, done) => done(null));
-    const forward = async (req: import("fastify").FastifyRequest, reply: import("fastify").FastifyReply) => {
-      const provider = await portalDevProviderFor(deps);
-      reply.hijack();
-      provider.handle(req.raw, reply.raw);
-    };
-    scope.all(`${portalDevIssuerPath}/*`, forward);
-    scope.all(portalDevIssuerPath, forward);
-  });
+  await mountDevProvider(app, portalDevIssuerPath, () => portalDevProviderFor(deps));
 }

@@ -17,8 +17,8 @@ import { chooseActingFor } from "../../../portal/sign-in.ts";
 import { findCounsel } from "../../../portal/store.ts";
 import type { AppDeps } from "../../app.ts";
 import { portalSessionCookie } from "../../app.ts";
-import { sendPage } from "../../context.ts";
-import type { FormState } from "../../views/forms.tsx";
+import { perMinute, sendPage } from "../../context.ts";
+import { type FormState, refusedForm } from "../../views/forms.tsx";
 import {
   DelegatePage,
   DelegateRegistrationPage,
@@ -34,15 +34,6 @@ import { requirePortalIdentity, requirePortalViewer } from "./session.ts";
 // to a counsel-only route is refused by the service, not only by the page.
 
 type Body = Record<string, unknown>;
-const tight = (max: number) => ({ config: { rateLimit: { max, timeWindow: "1 minute" } } });
-
-function stateOf(e: unknown, form: string, body: Body, clear: string[] = []): FormState {
-  if (!(e instanceof AppError) || e.problems.length === 0) throw e;
-  const values = Object.fromEntries(
-    Object.entries(body).filter(([k, v]) => typeof v === "string" && !clear.includes(k)),
-  ) as Record<string, string>;
-  return { form, problems: e.problems, values };
-}
 
 export function registerDelegationRoutes(
   app: FastifyInstance,
@@ -86,7 +77,7 @@ export function registerDelegationRoutes(
         );
       }
       const answers = Array.from({ length: QUESTIONS }, (_, i) => `answer${i}`);
-      return invitePage(req, reply, stateOf(e, "invite", body, answers), (e as AppError).status);
+      return invitePage(req, reply, refusedForm(e, "invite", body, answers), (e as AppError).status);
     }
     return reply.redirect("/portal/profile?invited=1#delegates", 303);
   });
@@ -174,17 +165,23 @@ export function registerDelegationRoutes(
     requirePortalIdentity(req);
     return registrationPage(req, reply, undefined, undefined);
   });
-  app.post<{ Body: Body }>("/portal/delegate/questions", tight(10), async (req, reply) => {
+  app.post<{ Body: Body }>("/portal/delegate/questions", perMinute(10), async (req, reply) => {
     requirePortalIdentity(req);
     const body = req.body ?? {};
     try {
       const code = typeof body.invitationCode === "string" ? body.invitationCode : "";
       return registrationPage(req, reply, undefined, await invitationView(code));
     } catch (e) {
-      return registrationPage(req, reply, stateOf(e, "invitation", body), undefined, (e as AppError).status);
+      return registrationPage(
+        req,
+        reply,
+        refusedForm(e, "invitation", body),
+        undefined,
+        (e as AppError).status,
+      );
     }
   });
-  app.post<{ Body: Body }>("/portal/delegate/accept", tight(10), async (req, reply) => {
+  app.post<{ Body: Body }>("/portal/delegate/accept", perMinute(10), async (req, reply) => {
     const who = requirePortalIdentity(req);
     const body = req.body ?? {};
     const code = typeof body.invitationCode === "string" ? body.invitationCode : "";
@@ -197,13 +194,13 @@ export function registerDelegationRoutes(
         return registrationPage(
           req,
           reply,
-          stateOf(e, "accept", {}, []),
+          refusedForm(e, "accept", {}, []),
           await invitationView(code),
           e.status,
         );
       }
       if (e instanceof AppError && e.code === "INVITATION_INVALID") {
-        return registrationPage(req, reply, stateOf(e, "invitation", body), undefined, e.status);
+        return registrationPage(req, reply, refusedForm(e, "invitation", body), undefined, e.status);
       }
       throw e;
     }

@@ -28,9 +28,9 @@ import {
 } from "../../../portal/sign-in.ts";
 import type { AppDeps, Urls } from "../../app.ts";
 import { portalSessionCookie } from "../../app.ts";
-import { pageContext, safeNext, sendPage } from "../../context.ts";
+import { pageContext, perMinute, safeNext, sendPage } from "../../context.ts";
 import { acceptUploads, uploadOf } from "../../uploads.ts";
-import type { FormState } from "../../views/forms.tsx";
+import { type FormState, refusedForm } from "../../views/forms.tsx";
 import type { PageContext } from "../../views/layout.tsx";
 import { attachmentDisposition } from "../agent/letters.tsx";
 import { portalDevClientId, portalDevProviderFor } from "../dev/portal-oidc.tsx";
@@ -59,9 +59,6 @@ import { requirePortalIdentity, requirePortalViewer } from "./session.ts";
 const pendingCookie = "liaison_portal_signin";
 type Body = Record<string, unknown>;
 
-/** Sign-in, access codes and uploads are rate-limited per address, far below the app's general limit. */
-const tight = (max: number) => ({ config: { rateLimit: { max, timeWindow: "1 minute" } } });
-
 export function portalContext(
   req: FastifyRequest,
   reply: FastifyReply,
@@ -80,15 +77,6 @@ export function portalContext(
     };
   }
   return { ...base, portal: { name: undefined } };
-}
-
-function stateOf(e: unknown, form: string, body: Body): FormState {
-  if (!(e instanceof AppError) || e.problems.length === 0) throw e;
-  const values = Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === "string")) as Record<
-    string,
-    string
-  >;
-  return { form, problems: e.problems, values };
 }
 
 export async function registerPortalRoutes(
@@ -137,7 +125,7 @@ export async function registerPortalRoutes(
   });
 
   // P-3: the external provider signs the person in; the portal keeps no password.
-  app.get<{ Querystring: { next?: string } }>("/portal/sign-in", tight(20), async (req, reply) => {
+  app.get<{ Querystring: { next?: string } }>("/portal/sign-in", perMinute(20), async (req, reply) => {
     const start = await (await relyingParty()).start(safeNext(req.query.next, "/portal"));
     reply.setCookie(pendingCookie, JSON.stringify(start.pending), {
       path: "/portal",
@@ -150,7 +138,7 @@ export async function registerPortalRoutes(
     return reply.redirect(start.url);
   });
 
-  app.get("/portal/callback", tight(20), async (req, reply) => {
+  app.get("/portal/callback", perMinute(20), async (req, reply) => {
     const raw = req.cookies[pendingCookie];
     const unsigned = raw ? req.unsignCookie(raw) : undefined;
     reply.clearCookie(pendingCookie, { path: "/portal" });
@@ -244,12 +232,12 @@ export async function registerPortalRoutes(
     );
   });
 
-  app.post<{ Body: Body }>("/portal/register", tight(10), async (req, reply) => {
+  app.post<{ Body: Body }>("/portal/register", perMinute(10), async (req, reply) => {
     const who = requirePortalIdentity(req);
     try {
       await registerWithCode(portal, { subject: who.subject, ip: req.ip }, req.body ?? {});
     } catch (e) {
-      const state = stateOf(e, "register", { ...(req.body ?? {}), accessCode: "" });
+      const state = refusedForm(e, "register", req.body ?? {}, ["accessCode"]);
       const status = e instanceof AppError ? e.status : 400;
       return sendPage(
         reply,
@@ -326,7 +314,7 @@ export async function registerPortalRoutes(
     });
     scope.post<{ Params: { number: string }; Body: Body }>(
       "/portal/cases/:number/documents",
-      tight(20),
+      perMinute(20),
       async (req, reply) => {
         const { viewer } = requirePortalViewer(req);
         const body = req.body ?? {};
@@ -350,7 +338,7 @@ export async function registerPortalRoutes(
             201,
           );
         } catch (e) {
-          const state = stateOf(e, "file", body);
+          const state = refusedForm(e, "file", body);
           return casePage(req, reply, req.params.number, state, (e as AppError).status);
         }
       },
@@ -477,7 +465,7 @@ export async function registerPortalRoutes(
           400,
         );
       }
-      return profilePage(req, reply, stateOf(e, "profile", body), (e as AppError).status);
+      return profilePage(req, reply, refusedForm(e, "profile", body), (e as AppError).status);
     }
   });
 
@@ -540,7 +528,7 @@ export async function registerPortalRoutes(
           req,
           reply,
           req.params.number,
-          stateOf(e, "client", body),
+          refusedForm(e, "client", body),
           (e as AppError).status,
         );
       }
