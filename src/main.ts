@@ -138,7 +138,11 @@ async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  const database = await openDatabase(config);
+  const database = await openDatabase({
+    ...config,
+    onConnectionLost: (err) =>
+      logger.warn({ code: (err as { code?: string }).code }, "database connection lost; the pool opens another"),
+  });
   await database.migrate();
   await ensureCorrespondenceDefaults(database.db, new Date());
   if (command === "migrate") {

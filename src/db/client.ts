@@ -26,16 +26,29 @@ const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url))
 export async function openDatabase(opts: {
   databaseUrl?: string | undefined;
   dataDir: string;
+  /** Told when the server drops an idle connection (a restart, an administrator); the pool opens another. */
+  onConnectionLost?: (err: Error) => void;
 }): Promise<Database> {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl);
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.onConnectionLost);
   return openPglite(opts.dataDir);
 }
 
-async function openPostgres(url: string): Promise<Database> {
+async function openPostgres(url: string, onConnectionLost?: (err: Error) => void): Promise<Database> {
   const { default: pg } = await import("pg");
   const { drizzle } = await import("drizzle-orm/node-postgres");
   const { migrate } = await import("drizzle-orm/node-postgres/migrator");
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // Without a listener, an idle connection the server ends would be re-thrown by the pool as an uncaught
+  // exception and stop the process; the pool already discards the connection and opens a new one.
+  let closing = false;
+  pool.on("error", (err) => {
+    if (!closing) onConnectionLost?.(err);
+  });
+  // pool.end() resolves before the connections' sockets have closed; close() waits for them, so that
+  // whoever drops or restarts the database next does not end a connection still saying goodbye.
+  const open = new Set<unknown>();
+  pool.on("connect", (client) => open.add(client));
+  pool.on("remove", (client) => open.delete(client));
   const db = drizzle({ client: pool, schema });
   return {
     db: db as unknown as Executor,
@@ -51,7 +64,11 @@ async function openPostgres(url: string): Promise<Database> {
         client.release();
       }
     },
-    close: () => pool.end(),
+    async close() {
+      closing = true;
+      await pool.end();
+      while (open.size > 0) await new Promise((resolve) => pool.once("remove", resolve));
+    },
   };
 }
 
