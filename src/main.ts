@@ -141,7 +141,10 @@ async function main(argv: string[]): Promise<number> {
   const database = await openDatabase({
     ...config,
     onConnectionLost: (err) =>
-      logger.warn({ code: (err as { code?: string }).code }, "database connection lost; the pool opens another"),
+      logger.warn(
+        { code: (err as { code?: string }).code },
+        "database connection lost; the pool opens another",
+      ),
   });
   await database.migrate();
   await ensureCorrespondenceDefaults(database.db, new Date());
