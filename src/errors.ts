@@ -128,6 +128,10 @@ export const errorCatalogue = {
   ACCOUNT_LOCKED: 423,
   /** P-3: the lock code typed by staff is not the one the locked account shows. */
   LOCK_CODE_MISMATCH: 400,
+  /** P-3: staff must confirm they validated the caller's identity before resetting an account. */
+  IDENTITY_NOT_CONFIRMED: 400,
+  /** P-3: the account has no identity bound to it (never registered, or reset already). */
+  ACCOUNT_NOT_REGISTERED: 409,
   /** P-3: signed in with the external provider, but no counsel account is bound to that identity. */
   PORTAL_NOT_REGISTERED: 403,
   /** A mobile number that is not a Canadian or international number we can text (E.164). */

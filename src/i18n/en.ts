@@ -844,7 +844,10 @@ export const en = {
     "Only counsel in good standing with their professional body can register for My Case.",
   "error.COUNSEL_ALREADY_IN_REGISTRY": "This member of this professional body is already in the registry.",
   "error.ALREADY_REGISTERED":
-    "This account is already registered. Counsel register only once: sign in instead.",
+    "This account is already registered. Counsel register only once: sign in instead. To use another GCKey or sign-in partner, call the My Case help desk and ask for your account to be reset.",
+  "error.IDENTITY_NOT_CONFIRMED":
+    "Confirm that you validated the caller’s identity before resetting the account.",
+  "error.ACCOUNT_NOT_REGISTERED": "This account has no identity registered to it: there is nothing to reset.",
   "error.ACCESS_CODE_INVALID":
     "This access code is not valid. Check the code in your text message and try again.",
   "error.ACCESS_CODE_EXPIRED":
@@ -1164,6 +1167,8 @@ export const en = {
   "counsel.done.saved": "Recorded. The history below is up to date.",
   "counsel.done.linked": "File linked to this counsel.",
   "counsel.done.unlocked": "The account is unlocked. Counsel can sign in again.",
+  "counsel.done.reset":
+    "The account is reset. Send a new access code so counsel can register their new identity.",
   "counsel.codeSent":
     "An access code was sent by text message to {mobile}. It is valid for 24 hours and works once.",
   "counsel.accessTitle": "Registration and access",
@@ -1198,6 +1203,17 @@ export const en = {
   "counsel.lockCode": "Lock code",
   "counsel.lockCodeHint": "Eight letters and digits, for example ABCD-2345.",
   "counsel.unlock": "Unlock",
+  "counsel.identitiesTitle": "Sign-in identities",
+  "counsel.identitiesNone": "Counsel have not registered an identity yet.",
+  "counsel.identitiesCaption": "Identities registered by counsel, newest first",
+  "counsel.colIdentityRegistered": "Registered",
+  "counsel.colReset": "Reset",
+  "counsel.identityLive": "In use",
+  "counsel.resetBy": "{at} by {name}",
+  "counsel.resetIntro":
+    "Counsel who want to sign in with another GCKey or sign-in partner call the help desk. Once you have validated the caller’s identity, reset the account: the current identity can no longer sign in, counsel are told by email, and you then send a new access code so they register their new identity. Their cases, submissions, messages and delegates stay.",
+  "counsel.identityConfirmed": "I validated the caller’s identity against the registry",
+  "counsel.reset": "Reset the account",
   "counsel.standingTitle": "Standing with the professional body",
   "counsel.standingHistory": "Standing, newest first",
   "counsel.colRecorded": "Recorded",

@@ -864,7 +864,11 @@ export const fr: Record<MessageKey, string> = {
     "Seuls les conseils membres en règle de leur ordre professionnel peuvent s’inscrire à Mon dossier.",
   "error.COUNSEL_ALREADY_IN_REGISTRY": "Ce membre de cet ordre professionnel figure déjà au registre.",
   "error.ALREADY_REGISTERED":
-    "Ce compte est déjà inscrit. Les conseils ne s’inscrivent qu’une seule fois : connectez-vous plutôt.",
+    "Ce compte est déjà inscrit. Les conseils ne s’inscrivent qu’une seule fois : connectez-vous plutôt. Pour utiliser une autre CléGC ou un autre Partenaire de connexion, appelez le service de dépannage de Mon dossier et demandez la réinitialisation de votre compte.",
+  "error.IDENTITY_NOT_CONFIRMED":
+    "Confirmez que vous avez validé l’identité de la personne avant de réinitialiser le compte.",
+  "error.ACCOUNT_NOT_REGISTERED":
+    "Aucune identité n’est inscrite à ce compte : il n’y a rien à réinitialiser.",
   "error.ACCESS_CODE_INVALID":
     "Ce code d’accès n’est pas valide. Vérifiez le code reçu par message texte et réessayez.",
   "error.ACCESS_CODE_EXPIRED":
@@ -1196,6 +1200,8 @@ export const fr: Record<MessageKey, string> = {
   "counsel.done.saved": "C’est consigné. L’historique ci-dessous est à jour.",
   "counsel.done.linked": "Le dossier est lié à ce conseil.",
   "counsel.done.unlocked": "Le compte est déverrouillé. Le conseil peut se connecter de nouveau.",
+  "counsel.done.reset":
+    "Le compte est réinitialisé. Envoyez un nouveau code d’accès pour que le conseil inscrive sa nouvelle identité.",
   "counsel.codeSent":
     "Un code d’accès a été envoyé par message texte au {mobile}. Il est valide 24 heures et ne sert qu’une fois.",
   "counsel.accessTitle": "Inscription et accès",
@@ -1231,6 +1237,17 @@ export const fr: Record<MessageKey, string> = {
   "counsel.lockCode": "Code de verrouillage",
   "counsel.lockCodeHint": "Huit lettres et chiffres, par exemple ABCD-2345.",
   "counsel.unlock": "Déverrouiller",
+  "counsel.identitiesTitle": "Identités de connexion",
+  "counsel.identitiesNone": "Le conseil n’a encore inscrit aucune identité.",
+  "counsel.identitiesCaption": "Identités inscrites par le conseil, de la plus récente à la plus ancienne",
+  "counsel.colIdentityRegistered": "Inscrite",
+  "counsel.colReset": "Réinitialisée",
+  "counsel.identityLive": "En usage",
+  "counsel.resetBy": "Le {at} par {name}",
+  "counsel.resetIntro":
+    "Les conseils qui veulent se connecter avec une autre CléGC ou un autre Partenaire de connexion appellent le service de dépannage. Après avoir validé l’identité de la personne, réinitialisez le compte : l’identité actuelle ne permet plus de se connecter, le conseil en est informé par courriel, puis vous envoyez un nouveau code d’accès pour qu’il inscrive sa nouvelle identité. Ses dossiers, dépôts, messages et délégués demeurent.",
+  "counsel.identityConfirmed": "J’ai validé l’identité de la personne d’après le registre",
+  "counsel.reset": "Réinitialiser le compte",
   "counsel.standingTitle": "Statut auprès de l’ordre professionnel",
   "counsel.standingHistory": "Statut, du plus récent au plus ancien",
   "counsel.colRecorded": "Consigné",

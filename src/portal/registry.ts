@@ -6,8 +6,11 @@ import {
   counsel,
   counselRepresentatives,
   counselStandings,
+  portalAccountResets,
+  portalAccounts,
   portalLanguages,
   portalLocks,
+  portalSessions,
   professionalBodies,
   standings,
 } from "../db/schema/portal.ts";
@@ -21,11 +24,12 @@ import { readContacts, recordCounselContacts, sameContacts } from "./contacts.ts
 import type { CounselId } from "./model.ts";
 import { ACCESS_CODE_TTL_MS, hashAccessCode, mayUsePortal, newAccessCode, sameLockCode } from "./rules.ts";
 import type { PortalServices } from "./services.ts";
+import { holdAccountBindings } from "./sign-in.ts";
 import { type CounselSummary, findCounsel, findCounselByMember } from "./store.ts";
 
 // The registry of counsel, kept by staff (P-1): who they are, their standing, how to reach them, which
-// files they represent; and, from it, the invitation to register (P-2) and the unlocking of a locked
-// account (P-3).
+// files they represent; and, from it, the invitation to register (P-2), the unlocking of a locked account
+// and the reset of an account to another identity (P-3).
 
 /** Staff who work with counsel: agents, decision-makers, office admins and the help desk (support). */
 const registryKeepers = ["agent", "decision-maker", "office-admin", "support-agent"];
@@ -305,6 +309,58 @@ export async function unlockAccount(
       details: { lock: c.lock?.id ?? null },
     });
     if (c.contacts && c.registeredAt) {
+      await deps.notices.queue(tx, {
+        kind: "account-changed",
+        to: c.contacts.email,
+        counselId: c.id,
+        at: now,
+        actor,
+      });
+    }
+  });
+}
+
+/**
+ * P-3: counsel want to sign in with another identity (the seed: "to use another GCKey or sign-in partner,
+ * call the help desk and ask for your account to be reset"). Staff confirm they validated the caller's
+ * identity; the binding is released, the old identity's sessions end, counsel are told at the address on
+ * record, and they register again with a new access code (P-2). What counsel filed, read and delegated
+ * belongs to the counsel, not to the identity, and stays.
+ */
+export async function resetAccount(
+  deps: PortalServices,
+  staff: StaffContext,
+  id: string,
+  form: Record<string, unknown>,
+): Promise<void> {
+  const actor = keeper(staff);
+  const c = await existing(deps, id);
+  if (!c.accountId) throw new AppError("ACCOUNT_NOT_REGISTERED");
+  const check = new FormCheck();
+  if (formText(form, "identityConfirmed") !== "yes")
+    check.fail("identityConfirmed", "IDENTITY_NOT_CONFIRMED");
+  check.throwIfAny();
+  const accountId = c.accountId;
+  const now = deps.clock.now();
+  await deps.db.transaction(async (tx) => {
+    const [account] = await tx.select().from(portalAccounts).where(eq(portalAccounts.id, accountId));
+    if (!account) throw new AppError("ACCOUNT_NOT_REGISTERED");
+    await holdAccountBindings(tx, c.id, account.subject);
+    // A second reset of the same binding (two staff, one call) finds it released already.
+    const released = await tx
+      .insert(portalAccountResets)
+      .values({ accountId, counselId: c.id, resetAt: now, resetBy: staff.staffId })
+      .onConflictDoNothing()
+      .returning({ accountId: portalAccountResets.accountId });
+    if (released.length === 0) throw new AppError("ACCOUNT_NOT_REGISTERED");
+    await tx.delete(portalSessions).where(eq(portalSessions.subject, account.subject));
+    await recordAudit(tx, actor, now, {
+      action: "counsel.account-reset",
+      subjectType: "counsel",
+      subjectId: c.id,
+      details: { account: accountId },
+    });
+    if (c.contacts) {
       await deps.notices.queue(tx, {
         kind: "account-changed",
         to: c.contacts.email,

@@ -43,6 +43,19 @@ import {
 // provider (GCKey, a sign-in partner; the development provider here) says who the person is; this module
 // says whether that identity is a registered counsel who may come in now.
 
+/**
+ * Registration and the help desk's reset each change who is bound to whom: one at a time per counsel and
+ * per identity, so that each has at most one live binding (schema: portal_accounts).
+ */
+export async function holdAccountBindings(
+  tx: Executor,
+  counselId: CounselId,
+  subject: string,
+): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`portal-account:${counselId}`}))`);
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`portal-identity:${subject}`}))`);
+}
+
 /** A lock shown to the person: the code to read to the help desk. */
 export class AccountLockedError extends AppError {
   constructor(readonly lockCode: string) {
@@ -150,6 +163,8 @@ export async function registerWithCode(
   }
   if (!mayUsePortal(c.standing)) throw new AppError("COUNSEL_NOT_IN_GOOD_STANDING");
   await deps.db.transaction(async (tx) => {
+    await holdAccountBindings(tx, c.id, who.subject);
+    if (await findAccountBySubject(tx, who.subject)) throw new AppError("ALREADY_REGISTERED");
     // The conditional update is the single use: two submissions of one code cannot both register.
     const spent = await tx
       .update(accessCodes)

@@ -6,6 +6,7 @@ import {
   counsel,
   counselContacts,
   counselStandings,
+  portalAccountResets,
   portalAccounts,
   portalLocks,
   portalSignInFailures,
@@ -32,6 +33,8 @@ export interface CounselSummary {
   preferredLanguage: "en" | "fr";
   standing: Standing | undefined;
   contacts: CounselContacts | undefined;
+  /** The live binding to an external identity (P-2), until the help desk resets it (P-3). */
+  accountId: string | null;
   registeredAt: Date | null;
   lock: { id: string; lockCode: string; lockedAt: Date; reason: string } | undefined;
 }
@@ -48,6 +51,7 @@ interface SummaryRow {
   phone: string | null;
   postal_address: string | null;
   contacts_at: string | Date | null;
+  account_id: string | null;
   registered_at: string | Date | null;
   lock_id: string | null;
   lock_code: string | null;
@@ -61,13 +65,15 @@ async function summaries(db: Executor, where: ReturnType<typeof sql>): Promise<C
   const result = await db.execute(sql`
     select c.id, c.name, c.professional_body, c.member_number, c.preferred_language,
       s.standing, k.email, k.mobile, k.phone, k.postal_address, k.recorded_at as contacts_at,
-      pa.registered_at, l.id as lock_id, l.lock_code, l.locked_at, l.reason as lock_reason
+      pa.id as account_id, pa.registered_at, l.id as lock_id, l.lock_code, l.locked_at, l.reason as lock_reason
     from counsel c
     left join lateral (select standing from counsel_standings where counsel_id = c.id
       order by seq desc limit 1) s on true
     left join lateral (select * from counsel_contacts where counsel_id = c.id
       order by seq desc limit 1) k on true
-    left join portal_accounts pa on pa.counsel_id = c.id
+    left join lateral (select a.id, a.registered_at from portal_accounts a where a.counsel_id = c.id
+      and not exists (select 1 from portal_account_resets r where r.account_id = a.id)
+      order by a.registered_at desc limit 1) pa on true
     left join lateral (select * from portal_locks where counsel_id = c.id and unlocked_at is null
       order by locked_at desc limit 1) l on true
     where ${where}
@@ -89,6 +95,7 @@ async function summaries(db: Executor, where: ReturnType<typeof sql>): Promise<C
             recordedAt: new Date(r.contacts_at as string),
           }
         : undefined,
+    accountId: r.account_id,
     registeredAt: date(r.registered_at),
     lock:
       r.lock_id && r.lock_code && r.locked_at
@@ -123,13 +130,30 @@ export async function findCounselByMember(
   return (await summaries(db, sql`c.professional_body = ${body} and c.member_number = ${memberNumber}`))[0];
 }
 
+/** The counsel this identity is bound to now; a binding the help desk reset binds no more. */
 export async function findAccountBySubject(db: Executor, subject: string): Promise<CounselId | undefined> {
   const [row] = await db
     .select({ counselId: portalAccounts.counselId })
     .from(portalAccounts)
-    .where(eq(portalAccounts.subject, subject))
+    .leftJoin(portalAccountResets, eq(portalAccountResets.accountId, portalAccounts.id))
+    .where(and(eq(portalAccounts.subject, subject), isNull(portalAccountResets.accountId)))
     .limit(1);
   return row?.counselId as CounselId | undefined;
+}
+
+/** P-2, P-3: every identity counsel registered, newest first, and when the help desk released it. */
+export async function accountHistory(db: Executor, counselId: CounselId) {
+  return db
+    .select({
+      id: portalAccounts.id,
+      registeredAt: portalAccounts.registeredAt,
+      resetAt: portalAccountResets.resetAt,
+      resetBy: portalAccountResets.resetBy,
+    })
+    .from(portalAccounts)
+    .leftJoin(portalAccountResets, eq(portalAccountResets.accountId, portalAccounts.id))
+    .where(eq(portalAccounts.counselId, counselId))
+    .orderBy(desc(portalAccounts.registeredAt));
 }
 
 export async function latestAccessCode(db: Executor, counselId: CounselId) {

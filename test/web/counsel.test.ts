@@ -26,6 +26,7 @@ import { portalServicesFor } from "../../src/portal/wiring.ts";
 import { instantToWallTime, wallTimeToInstant } from "../../src/time-zones.ts";
 import { startTestApp, type TestApp, type TestClient } from "../support/app.ts";
 import { exeFile, pdfFile } from "../support/attachment-files.ts";
+import { signInThroughProvider } from "../support/portal.ts";
 
 // The staff side of My Case over real HTTP (SPEC P-1..P-8): the registry of counsel, access codes by
 // SMS (the development outbox), locks and unlocking, the forms queue with its 48 hours, and My Case on
@@ -373,6 +374,94 @@ describe("registration by access code and locks (P-2, P-3)", () => {
     expect(
       (await helpDesk.postForm(`${page}/unlock`, { lockCode: lockCode! }, { formPage: page })).status,
     ).toBe(404);
+  });
+
+  it("P-3: the help desk resets an account to another identity: the old one is signed out and refused, counsel are told, and register the new one with a new code", async () => {
+    const fields = newCounsel({ mobile: "514 555 0158" });
+    const id = await addCounsel(agent, fields);
+    const register = async (subject: string) =>
+      registerWithCode(
+        portal,
+        { subject, ip: "192.0.2.8" },
+        {
+          professionalBody: fields.professionalBody,
+          memberNumber: fields.memberNumber,
+          accessCode: await sendAccessCode(agent, id, "+15145550158"),
+        },
+      );
+    const oldIdentity = `gckey.old.${randomUUID().slice(0, 8)}`;
+    await register(oldIdentity);
+    const oldBrowser = t.anonymous();
+    expect((await signInThroughProvider(oldBrowser, oldIdentity)).location).toBe("/portal");
+    expect((await oldBrowser.get("/portal/cases")).status).toBe(200);
+
+    const helpDesk = await t.clientAs("soutien");
+    const page = `/agent/counsel/${id}`;
+    const before = await helpDesk.get(page);
+    expect(before.body).toContain(`action="${page}/reset"`);
+    expect(before.body).toContain('id="identities"');
+    expect(before.body).toContain(en["counsel.identityLive"]);
+
+    // Without the confirmation that the caller's identity was checked: refused beside the box, in words.
+    const unconfirmed = await helpDesk.postForm(`${page}/reset`, {}, { formPage: page });
+    expect(unconfirmed.status).toBe(400);
+    expect(unconfirmed.body).toContain(escaped(en["error.IDENTITY_NOT_CONFIRMED"]));
+    expect(unconfirmed.body).toContain('href="#reset-identityConfirmed"');
+    const francais = await t.clientAs("soutien");
+    francais.cookies.set("lang", "fr");
+    const nonConfirme = await francais.postForm(`${page}/reset`, {}, { formPage: page });
+    expect(nonConfirme.status).toBe(400);
+    expect(nonConfirme.body).toContain(escaped(fr["error.IDENTITY_NOT_CONFIRMED"]));
+    // An auditor may not reset.
+    const auditor = await t.clientAs("auditeur");
+    const refused = await auditor.postForm(`${page}/reset`, { identityConfirmed: "yes" }, { formPage: page });
+    expect(refused.status).toBe(403);
+    expect((await oldBrowser.get("/portal/cases")).status).toBe(200);
+
+    const reset = await helpDesk.postForm(`${page}/reset`, { identityConfirmed: "yes" }, { formPage: page });
+    expect(reset.status).toBe(303);
+    expect(reset.location).toBe(`${page}?done=reset`);
+    const after = await helpDesk.get(reset.location!);
+    expect(after.body).toContain(escaped(en["counsel.done.reset"]));
+    expect(after.body).toContain(en["counsel.notRegistered"]);
+    expect(after.body).toContain(`action="${page}/access-code"`);
+    expect(after.body).not.toContain(`action="${page}/reset"`);
+    expect(after.body).toContain("Karim Haddad");
+
+    // The old identity's session is gone, and signing in again leads to registration, not to the cases.
+    const gone = await oldBrowser.get("/portal/cases");
+    expect(gone.status).toBe(302);
+    expect(gone.location).toMatch(/^\/portal\/sign-in/);
+    expect((await signInThroughProvider(t.anonymous(), oldIdentity)).location).toBe("/portal/register");
+
+    // Counsel are told at the address on record; the reset is audited with the staff member.
+    const told = await t.database.db
+      .select()
+      .from(portalNotifications)
+      .where(and(eq(portalNotifications.counselId, id), eq(portalNotifications.kind, "account-changed")));
+    expect(told.map((n) => n.toAddress)).toEqual([fields.email, fields.email]);
+    const [audit] = await t.database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.subjectId, id), eq(auditEvents.action, "counsel.account-reset")));
+    expect(audit?.actorKind).toBe("staff");
+
+    // Twice: nothing left to reset.
+    const twice = await helpDesk.postForm(`${page}/reset`, { identityConfirmed: "yes" }, { formPage: page });
+    expect(twice.status).toBe(409);
+    expect(twice.body).toContain(escaped(en["error.ACCOUNT_NOT_REGISTERED"]));
+
+    // The new identity registers with a new access code and signs in to the same account.
+    const newIdentity = `gckey.new.${randomUUID().slice(0, 8)}`;
+    expect(await register(newIdentity)).toBe(id);
+    expect((await signInThroughProvider(t.anonymous(), newIdentity)).location).toBe("/portal");
+    const history = await helpDesk.get(page);
+    expect(history.body).toContain(en["counsel.identityLive"]);
+    const identities = /<table id="identities">([\s\S]*?)<\/table>/.exec(history.body)?.[1] ?? "";
+    expect(identities.match(/<tr>/g)).toHaveLength(3);
+    // Bindings and resets are history: the database refuses to rewrite or remove them.
+    await expect(t.database.db.execute(sql`delete from portal_account_resets`)).rejects.toThrow();
+    await expect(t.database.db.execute(sql`update portal_accounts set subject = 'x'`)).rejects.toThrow();
   });
 });
 

@@ -97,14 +97,41 @@ export const counselRepresentatives = pgTable(
   ],
 );
 
-/** P-2: counsel registered once, bound to the external identity that entered the access code. */
-export const portalAccounts = pgTable("portal_accounts", {
-  counselId: uuid("counsel_id")
+/**
+ * P-2: counsel registered, bound to the external identity that entered the access code. A binding lasts
+ * until the help desk resets the account (`portal_account_resets`, the seed's "use another GCKey"); then
+ * counsel register again, and the new binding is a new row. At most one binding per counsel, and per
+ * identity, is live: registration and reset take the same advisory locks (portal/sign-in.ts).
+ */
+export const portalAccounts = pgTable(
+  "portal_accounts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    counselId: uuid("counsel_id")
+      .notNull()
+      .references(() => counsel.id),
+    /** The external provider's subject (GCKey or a sign-in partner). */
+    subject: text("subject").notNull(),
+    registeredAt: timestamp("registered_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index("portal_accounts_counsel_idx").on(t.counselId),
+    index("portal_accounts_subject_idx").on(t.subject),
+  ],
+);
+
+/** P-3: the help desk released a binding; the identity no longer signs in as this counsel. */
+export const portalAccountResets = pgTable("portal_account_resets", {
+  accountId: uuid("account_id")
     .primaryKey()
+    .references(() => portalAccounts.id),
+  counselId: uuid("counsel_id")
+    .notNull()
     .references(() => counsel.id),
-  /** The external provider's subject (GCKey or a sign-in partner). */
-  subject: text("subject").notNull().unique(),
-  registeredAt: timestamp("registered_at", { withTimezone: true }).notNull(),
+  resetAt: timestamp("reset_at", { withTimezone: true }).notNull(),
+  resetBy: uuid("reset_by")
+    .notNull()
+    .references(() => staff.id),
 });
 
 /**

@@ -6,6 +6,7 @@ import { maskMobile } from "../../../portal/phone.ts";
 import { MAX_CODE_ATTEMPTS, mayUsePortal, tribunalTimeZone } from "../../../portal/rules.ts";
 import type {
   accessCodesOf,
+  accountHistory,
   CounselContacts,
   CounselSummary,
   contactHistory,
@@ -37,6 +38,7 @@ export const counselForms = {
   link: "link-file",
   invite: "invite",
   unlock: "unlock",
+  reset: "reset",
   process: "process-form",
 } as const;
 
@@ -46,13 +48,14 @@ export interface OpenedCounsel {
   contacts: Awaited<ReturnType<typeof contactHistory>>;
   codes: Awaited<ReturnType<typeof accessCodesOf>>;
   locks: Awaited<ReturnType<typeof locksOf>>;
+  accounts: Awaited<ReturnType<typeof accountHistory>>;
   files: Awaited<ReturnType<typeof linkedFiles>>;
   staffNames: ReadonlyMap<string, string>;
   now: Date;
 }
 
 /** What the counsel page says after a form went through (the `?done=` of the redirect). */
-export const counselNotices = ["added", "saved", "sent", "unlocked", "linked"] as const;
+export const counselNotices = ["added", "saved", "sent", "unlocked", "reset", "linked"] as const;
 export type CounselNotice = (typeof counselNotices)[number];
 
 const bodyLabel = (t: Translate, body: string) => t(`counsel.body.${body}` as MessageKey);
@@ -591,6 +594,52 @@ function AccessSection(props: {
                   {l.unlockedAt
                     ? t("counsel.unlockedBy", { at: when(l.unlockedAt), name: by(l.unlockedBy) })
                     : t("counsel.stillLocked")}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      <h3>{t("counsel.identitiesTitle")}</h3>
+      <ErrorSummary t={t} state={state} form={counselForms.reset} />
+      {c.accountId && mayKeep ? (
+        <form method="post" action={`${base}/reset`} noValidate>
+          <CsrfField token={ctx.csrfToken} />
+          <p id="reset-intro">{t("counsel.resetIntro")}</p>
+          <div class="field">
+            <input
+              type="checkbox"
+              id={`${counselForms.reset}-identityConfirmed`}
+              name="identityConfirmed"
+              value="yes"
+              required
+              aria-describedby="reset-intro"
+            />{" "}
+            <label for={`${counselForms.reset}-identityConfirmed`}>{t("counsel.identityConfirmed")}</label>
+          </div>
+          <button type="submit">{t("counsel.reset")}</button>
+        </form>
+      ) : null}
+      {opened.accounts.length === 0 ? (
+        <p>{t("counsel.identitiesNone")}</p>
+      ) : (
+        <table id="identities">
+          <caption>{t("counsel.identitiesCaption")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("counsel.colIdentityRegistered")}</th>
+              <th scope="col">{t("counsel.colReset")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {opened.accounts.map((a) => (
+              <tr key={a.id}>
+                <td>{when(a.registeredAt)}</td>
+                <td>
+                  {a.resetAt
+                    ? t("counsel.resetBy", { at: when(a.resetAt), name: by(a.resetBy) })
+                    : t("counsel.identityLive")}
                 </td>
               </tr>
             ))}

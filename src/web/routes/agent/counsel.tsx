@@ -19,12 +19,14 @@ import {
   mayKeepRegistry,
   recordContacts,
   recordStanding,
+  resetAccount,
   unlockAccount,
 } from "../../../portal/registry.ts";
 import { tribunalTimeZone } from "../../../portal/rules.ts";
 import type { PortalServices } from "../../../portal/services.ts";
 import {
   accessCodesOf,
+  accountHistory,
   contactHistory,
   findCounsel,
   linkedFiles,
@@ -98,11 +100,12 @@ async function staffNames(db: Executor, ids: readonly (string | null)[]): Promis
 async function openCounsel(db: Executor, id: string, now: Date): Promise<OpenedCounsel> {
   const counsel = await findCounsel(db, id);
   if (!counsel) throw new AppError("NOT_FOUND");
-  const [standings, contacts, codes, locks, files] = await Promise.all([
+  const [standings, contacts, codes, locks, accounts, files] = await Promise.all([
     standingHistory(db, counsel.id),
     contactHistory(db, counsel.id),
     accessCodesOf(db, counsel.id),
     locksOf(db, counsel.id),
+    accountHistory(db, counsel.id),
     linkedFiles(db, counsel.id, now),
   ]);
   const names = await staffNames(db, [
@@ -110,8 +113,9 @@ async function openCounsel(db: Executor, id: string, now: Date): Promise<OpenedC
     ...contacts.map((c) => c.recordedBy),
     ...codes.map((c) => c.issuedBy),
     ...locks.map((l) => l.unlockedBy),
+    ...accounts.map((a) => a.resetBy),
   ]);
-  return { counsel, standings, contacts, codes, locks, files, staffNames: names, now };
+  return { counsel, standings, contacts, codes, locks, accounts, files, staffNames: names, now };
 }
 
 /**
@@ -252,6 +256,16 @@ export async function registerCounselRoutes(
   app.post<IdParams>(
     "/agent/counsel/:id/unlock",
     counselForm(counselForms.unlock, "lockCode", (s, id, b) => unlockAccount(portal, s, id, b), "unlocked"),
+  );
+  // P-3: the help desk releases the identity so counsel can register another (a new access code follows).
+  app.post<IdParams>(
+    "/agent/counsel/:id/reset",
+    counselForm(
+      counselForms.reset,
+      "identityConfirmed",
+      (s, id, b) => resetAccount(portal, s, id, b),
+      "reset",
+    ),
   );
 
   // ------------------------------------------------------------------------------------------------
