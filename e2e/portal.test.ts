@@ -225,7 +225,7 @@ describe("My Case in a browser without JavaScript", () => {
 });
 
 describe("My Case's staff side in a browser without JavaScript", () => {
-  it("P-1, P-2, P-6, P-8: staff add counsel, link the file, send the access code, send a document from the file — with no axe violation", async () => {
+  it("P-1, P-2, P-3, P-6, P-8: staff add counsel, link the file, send the access code, send a document from the file, reset the account — with no axe violation", async () => {
     const file = files[2] as string;
     const agent = await staffContext(app, "agent.mtl");
     await declareRepresentative(app, agent, file, {
@@ -302,6 +302,15 @@ describe("My Case's staff side in a browser without JavaScript", () => {
       await expectAccessible(page);
       await page.goto(`${app.base}/agent/counsel`);
       expect(await h1(page)).toBe(fr["counsel.title"]);
+      await expectAccessible(page);
+
+      // P-3: counsel call to use another GCKey; the help desk validates them and resets the account.
+      await page.getByRole("link", { name: "Maître Browser" }).click();
+      await expectAccessible(page);
+      await page.getByLabel(fr["counsel.identityConfirmed"]).check();
+      await navigation(page, () => page.getByRole("button", { name: fr["counsel.reset"] }).click());
+      expect(await text(page.getByRole("status"))).toBe(fr["counsel.done.reset"]);
+      expect(await text(page.locator("#counsel-registration"))).toBe(fr["counsel.notRegistered"]);
       await expectAccessible(page);
     } finally {
       await context.close();
