@@ -107,7 +107,12 @@ export async function writeDeadlineNotes(db: Executor, now: Date, page = 1000): 
     .where(
       and(
         isNotNull(correspondence.deadline),
-        inArray(correspondence.letterType, ["request-documents", "interview-convocation"]),
+        // C-23: a reopened file's decision letter gives a new date for the documents; it is followed too.
+        inArray(correspondence.letterType, [
+          "request-documents",
+          "interview-convocation",
+          "reconsideration-decision",
+        ]),
         // The earliest a deadline can have passed anywhere on Earth: a day of margin for time zones.
         sql`${correspondence.deadline} < ${addDays(now.toISOString().slice(0, 10), 1)}::date`,
         notExists(
@@ -137,7 +142,9 @@ export async function writeDeadlineNotes(db: Executor, now: Date, page = 1000): 
     if (!isDeadlinePassed(inForce, today)) continue;
     const askedForMoreTime = mine.some((e) => e.kind === "extension-recorded");
     const note = deadlinePassedNote({
-      letterType: letter.letterType as "request-documents" | "interview-convocation",
+      // What the letter asked for: an interview, or documents (a request, or a reopening's new chance).
+      letterType:
+        letter.letterType === "interview-convocation" ? "interview-convocation" : "request-documents",
       lineOfBusiness,
       channel: sent.kind === "sent" ? "email" : "post",
       recipientRole: letter.recipientRole,

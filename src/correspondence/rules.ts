@@ -1,9 +1,17 @@
 import type { ErrorCode } from "../errors.ts";
+import type { LineOfBusiness } from "../files/model.ts";
 import type { Routing } from "../files/rules.ts";
 import type { LetterType } from "./letter-types.ts";
 
 // Pure rules of a letter's life (SPEC C-5..C-13): whether it may leave, by which channel, with which
 // deadline, and which state it is in. No I/O, no clock: callers pass the instant and the data.
+
+/** What the letter says the application may become if the person does not answer (C-14 wording). */
+export const nonComplianceOutcome: Record<LineOfBusiness, { en: string; fr: string }> = {
+  immigration: { en: "refused", fr: "refusée" },
+  citizenship: { en: "declared abandoned", fr: "déclarée abandonnée" },
+  refugee: { en: "declared abandoned", fr: "déclarée abandonnée" },
+};
 
 // ---------------------------------------------------------------------------------------------------
 // States (C-12)

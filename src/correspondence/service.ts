@@ -24,6 +24,7 @@ import {
   checkSender,
   defaultDeadline,
   isIsoDate,
+  nonComplianceOutcome,
   type ResponsePeriod,
   responsePeriodAt,
 } from "./rules.ts";
@@ -102,13 +103,6 @@ const agentFields: Record<string, keyof ComposeInput> = {
   agent_note: "agentNote",
   new_office_name: "newOfficeName",
   new_office_mailbox: "newOfficeMailbox",
-};
-
-/** What the letter says the application may become if the person does not answer (C-14 wording). */
-const nonComplianceOutcome: Record<LineOfBusiness, { en: string; fr: string }> = {
-  immigration: { en: "refused", fr: "refusée" },
-  citizenship: { en: "declared abandoned", fr: "déclarée abandonnée" },
-  refugee: { en: "declared abandoned", fr: "déclarée abandonnée" },
 };
 
 /**

@@ -40,13 +40,24 @@ export function dateTimeFormat(lang: Lang, options: Intl.DateTimeFormatOptions):
   return f;
 }
 
+/**
+ * French writes the first day of a month as an ordinal ("le 1er juin"), which Intl does not: its long
+ * French dates begin with the day, so "1 " at the start is that day.
+ */
+const firstOfMonth = (lang: Lang, s: string) =>
+  lang === "fr" && s.startsWith("1 ") ? `1er ${s.slice(2)}` : s;
+
 /** Dates and times as people of each language read them, in the office's time zone. */
 export function formatInstant(lang: Lang, at: Date, timeZone: string): string {
-  return dateTimeFormat(lang, { timeZone, dateStyle: "long", timeStyle: "short" }).format(at);
+  return firstOfMonth(
+    lang,
+    dateTimeFormat(lang, { timeZone, dateStyle: "long", timeStyle: "short" }).format(at),
+  );
 }
 
 export function formatDate(lang: Lang, isoDate: string): string {
-  return dateTimeFormat(lang, { dateStyle: "long", timeZone: "UTC" }).format(
-    new Date(`${isoDate}T00:00:00Z`),
+  return firstOfMonth(
+    lang,
+    dateTimeFormat(lang, { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${isoDate}T00:00:00Z`)),
   );
 }

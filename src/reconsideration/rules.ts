@@ -1,7 +1,8 @@
-import { isIsoDate } from "../correspondence/rules.ts";
+import { isIsoDate, nonComplianceOutcome } from "../correspondence/rules.ts";
 import { agencyErrors, decisionOutcomes } from "../db/schema/reconsideration.ts";
 import type { FieldProblem } from "../errors.ts";
 import type { ApplicationStatus, LineOfBusiness } from "../files/model.ts";
+import { formatDate } from "../i18n/index.ts";
 
 // Pure rules of reconsideration and reactivation (SPEC C-22..C-24). No I/O, no clock: "today" is given.
 
@@ -83,5 +84,34 @@ export function checkDecision(
       newDeadline: granted ? form.newDeadline || undefined : undefined,
       statusAfter: granted ? "reopened" : undefined,
     },
+  };
+}
+
+/**
+ * C-22, C-23: what the decision letter says under "Decision", in both languages, filled in by the system
+ * from the decision itself so that no one retypes it: the outcome and what follows from it. A reopened
+ * file's letter gives the new date for the documents and what happens if they do not come, as a request
+ * for documents does; that date is the letter's deadline, which the C-14 sweep then follows.
+ */
+export function decisionOutcomeText(
+  line: LineOfBusiness,
+  decision: Pick<CheckedDecision, "outcome" | "newDeadline">,
+): { en: string; fr: string } {
+  if (decision.outcome === "refused") {
+    return {
+      en: "Refused. The earlier decision on the application stands.",
+      fr: "Refusée. La décision antérieure sur la demande est maintenue.",
+    };
+  }
+  if (!decision.newDeadline) {
+    return {
+      en: "Granted. The application is reactivated and its processing resumes.",
+      fr: "Accordée. La demande est réactivée et son traitement reprend.",
+    };
+  }
+  const outcome = nonComplianceOutcome[line];
+  return {
+    en: `Granted. The application is reopened. Please provide the documents requested by ${formatDate("en", decision.newDeadline)}. If they are not received by that date, the application may be ${outcome.en}.`,
+    fr: `Accordée. La demande est rouverte. Veuillez fournir les documents demandés au plus tard le ${formatDate("fr", decision.newDeadline)}. S’ils ne sont pas reçus à cette date, la demande pourrait être ${outcome.fr}.`,
   };
 }

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, isNull } from "drizzle-orm";
 import { type Actor, recordAudit } from "../audit/record.ts";
 import { checkAttachments } from "../correspondence/attachments.ts";
 import { isIsoDate } from "../correspondence/rules.ts";
-import type { LetterUploads } from "../correspondence/service.ts";
+import { createLetter, type LetterUploads, readComposeInput } from "../correspondence/service.ts";
 import { lettersOfApplication } from "../correspondence/store.ts";
 import type { Executor } from "../db/client.ts";
 import { applications } from "../db/schema/files.ts";
@@ -22,7 +22,7 @@ import { partiesOf } from "../files/rules.ts";
 import { type Deps, openFile, type StaffContext } from "../files/service.ts";
 import { findApplicationById } from "../files/store.ts";
 import { instantToWallTime } from "../time-zones.ts";
-import { canBeReconsidered, checkDecision } from "./rules.ts";
+import { canBeReconsidered, checkDecision, decisionOutcomeText } from "./rules.ts";
 
 // C-22..C-24: a request for reconsideration or reactivation, recorded by staff of the office holding the
 // file, and its decision by that office's decision-maker, with the file's correspondence before them.
@@ -186,7 +186,12 @@ export async function openRequest(deps: Deps, staff: StaffContext, id: string) {
   };
 }
 
-/** C-22..C-24: the decision-maker decides, with written reasons; granted, the file reopens (C-23). */
+/**
+ * C-22..C-24: the decision-maker decides, with written reasons; granted, the file reopens (C-23). The
+ * decision letter is written and queued in the same transaction, through the same service and checks as
+ * any letter (routing C-1..C-4, C-5..C-9): a decision is never recorded without its letter. A reopened
+ * file's letter carries the new date as its deadline, so the C-14 sweep follows it like any other.
+ */
 export async function decideRequest(deps: Deps, staff: StaffContext, id: string, form: unknown) {
   const opened = await openRequest(deps, staff, id);
   const { file, request } = opened;
@@ -235,8 +240,26 @@ export async function decideRequest(deps: Deps, staff: StaffContext, id: string,
         .update(applications)
         .set({ status: decision.statusAfter })
         .where(eq(applications.id, file.application.id));
+    const letter = await createLetter(
+      { db: tx, clock: deps.clock },
+      staff,
+      file.application.number,
+      readComposeInput({
+        letterType: "reconsideration-decision",
+        recipient: file.routing.channel === "none" ? "" : file.routing.address,
+        requestDate: request.receivedOn,
+        decisionReasons: decision.reasons,
+        deadline: decision.newDeadline ?? "",
+      }),
+      "send",
+      undefined,
+      {
+        values: { decision_outcome: decisionOutcomeText(file.application.lineOfBusiness, decision) },
+      },
+    );
     const details = {
       request: request.id,
+      letter,
       outcome: decision.outcome,
       reasonsSha256: sha256(decision.reasons),
       ...(decision.agencyError ? { agencyError: decision.agencyError } : {}),
@@ -260,7 +283,7 @@ export async function decideRequest(deps: Deps, staff: StaffContext, id: string,
       subjectType: "application",
       subjectId: file.application.id,
       officeCode: file.application.officeCode,
-      details: { request: request.id, outcome: decision.outcome },
+      details: { request: request.id, outcome: decision.outcome, letter },
     });
   });
 }

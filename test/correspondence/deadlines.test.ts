@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findStaffBySubject } from "../../src/auth/store.ts";
 import { OffsetClock, systemClock } from "../../src/clock.ts";
@@ -10,11 +11,14 @@ import { type DispatchDeps, dispatchDue } from "../../src/correspondence/dispatc
 import { listLetters } from "../../src/correspondence/listing.ts";
 import { createLetter, openLetter, readComposeInput } from "../../src/correspondence/service.ts";
 import { ensureCorrespondenceDefaults, notesOfApplication } from "../../src/correspondence/store.ts";
+import { correspondence } from "../../src/db/schema/correspondence.ts";
+import { applications } from "../../src/db/schema/files.ts";
 import { demoShowcase, loadDemoData } from "../../src/demo/load.ts";
 import { openFile, type StaffContext } from "../../src/files/service.ts";
 import { createLogger } from "../../src/logger.ts";
 import { type DevSink, startDevSink } from "../../src/mail/dev-sink.ts";
 import { outboundServices } from "../../src/mail/outbound.ts";
+import { decideRequest, recordRequest } from "../../src/reconsideration/service.ts";
 import { instantToWallTime } from "../../src/time-zones.ts";
 import { openTestDatabase, type TestDatabase } from "../support/database.ts";
 
@@ -161,5 +165,60 @@ describe("deadlines after sending", () => {
     await expect(listLetters(database.db, { file: "12" }).next()).rejects.toMatchObject({
       code: "MALFORMED_FILE_NUMBER",
     });
+  });
+});
+
+describe("deadlines of a reopened file (C-23, C-14)", () => {
+  it("C-23, C-14: the decision letter of a reopened file carries the new date; unanswered, the mandated note is written", async () => {
+    const [refused] = await database.db
+      .select({ number: applications.number, id: applications.id })
+      .from(applications)
+      .where(
+        and(
+          eq(applications.officeCode, "MTL"),
+          eq(applications.lineOfBusiness, "immigration"),
+          eq(applications.status, "refused"),
+        ),
+      )
+      .orderBy(applications.number)
+      .limit(1);
+    const file = await openFile(services(), agent, refused!.number);
+    const applicant = file.parties.applicant;
+    const requestId = await recordRequest(services(), agent, refused!.number, {
+      requestedBy: applicant.id,
+      reasons: "The request for documents never reached me.",
+      receivedOn: today(),
+    });
+    const decideur = { ...(await findStaffBySubject(database.db, "decideur.mtl"))!, ip: "127.0.0.1" };
+    await decideRequest(services(), decideur, requestId, {
+      outcome: "granted",
+      reasons: "The agency's email was never sent.",
+      agencyError: "email-not-sent",
+      newDeadline: inDays(20),
+    });
+    const [letter] = await database.db
+      .select()
+      .from(correspondence)
+      .where(
+        and(
+          eq(correspondence.applicationId, refused!.id),
+          eq(correspondence.letterType, "reconsideration-decision"),
+        ),
+      );
+    expect(letter?.deadline).toBe(inDays(20));
+    await dispatchDue(deps);
+    expect((await openLetter(services(), agent, letter!.id)).state).toBe("sent");
+
+    clock.advance(20 * DAY);
+    expect(await writeDeadlineNotes(database.db, clock.now())).toBe(0);
+    clock.advance(DAY);
+    expect(await writeDeadlineNotes(database.db, clock.now())).toBe(1);
+    const note = (await notesOfApplication(database.db, refused!.id)).find(
+      (n) => n.correspondenceId === letter!.id && n.kind === "deadline-passed",
+    )!;
+    // The reopening gave a new chance to provide documents: the note says so, as for a request.
+    expect(note.textFr).toMatch(/documents/);
+    expect(note.textFr).toMatch(/rejetée/);
+    expect(note.textEn).toMatch(/did not comply/);
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { canBeReconsidered, checkDecision, type DecisionForm } from "../../src/reconsideration/rules.ts";
+import {
+  canBeReconsidered,
+  checkDecision,
+  type DecisionForm,
+  decisionOutcomeText,
+} from "../../src/reconsideration/rules.ts";
 
 const today = "2026-05-01";
 const form = (over: Partial<DecisionForm> = {}): DecisionForm => ({
@@ -74,5 +79,30 @@ describe("reconsideration rules", () => {
     expect(
       checkDecision("citizenship", form({ outcome: "refused", newDeadline: "" }), today).problems,
     ).toEqual([]);
+  });
+});
+
+describe("the decision letter's outcome (C-22, C-23, C-24)", () => {
+  it("C-23: a reopened file is told the new date and what follows if nothing comes, in both languages", () => {
+    const text = decisionOutcomeText("immigration", { outcome: "granted", newDeadline: "2026-06-01" });
+    expect(text.en).toBe(
+      "Granted. The application is reopened. Please provide the documents requested by June 1, 2026. If they are not received by that date, the application may be refused.",
+    );
+    expect(text.fr).toBe(
+      "Accordée. La demande est rouverte. Veuillez fournir les documents demandés au plus tard le 1er juin 2026. S’ils ne sont pas reçus à cette date, la demande pourrait être refusée.",
+    );
+    expect(decisionOutcomeText("refugee", { outcome: "granted", newDeadline: "2026-06-01" }).en).toMatch(
+      /may be declared abandoned\.$/,
+    );
+  });
+
+  it("C-24: a reactivated citizenship file asks for nothing; C-22: a refusal says the decision stands", () => {
+    expect(decisionOutcomeText("citizenship", { outcome: "granted", newDeadline: undefined })).toEqual({
+      en: "Granted. The application is reactivated and its processing resumes.",
+      fr: "Accordée. La demande est réactivée et son traitement reprend.",
+    });
+    const refused = decisionOutcomeText("immigration", { outcome: "refused", newDeadline: undefined });
+    expect(refused.en).toMatch(/^Refused\. /);
+    expect(refused.fr).toMatch(/^Refusée\. /);
   });
 });

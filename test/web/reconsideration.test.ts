@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findStaffBySubject } from "../../src/auth/store.ts";
 import { createLetter, readComposeInput } from "../../src/correspondence/service.ts";
 import { auditEvents } from "../../src/db/schema/audit.ts";
+import { correspondence } from "../../src/db/schema/correspondence.ts";
 import { ledgerEntries } from "../../src/db/schema/evidence.ts";
 import { applications, parties } from "../../src/db/schema/files.ts";
 import {
@@ -12,6 +13,7 @@ import {
 } from "../../src/db/schema/reconsideration.ts";
 import { openFile } from "../../src/files/service.ts";
 import { en } from "../../src/i18n/en.ts";
+import { formatDate } from "../../src/i18n/index.ts";
 import { instantToWallTime } from "../../src/time-zones.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { exeFile, pdfFile } from "../support/attachment-files.ts";
@@ -37,8 +39,12 @@ function inDays(n: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** The first Montréal file of this line and status that has had no request yet (tests share the database). */
-async function fileWith(line: "immigration" | "citizenship", statuses: string[]) {
+/**
+ * The first Montréal file of this line and status that has had no request yet (tests share the database),
+ * and whose letters can reach someone (by email or post), unless `reachable` is false: then one that
+ * has no address at all.
+ */
+async function fileWith(line: "immigration" | "citizenship", statuses: string[], reachable = true) {
   const rows = await t.database.db
     .select()
     .from(applications)
@@ -54,7 +60,16 @@ async function fileWith(line: "immigration" | "citizenship", statuses: string[])
       ),
     )
     .orderBy(applications.number);
-  const app = rows[0]!;
+  const agent = { ...(await findStaffBySubject(t.database.db, "agent.mtl"))!, ip: undefined };
+  let app: (typeof rows)[number] | undefined;
+  for (const row of rows) {
+    const file = await openFile({ db: t.database.db, clock: t.clock }, agent, row.number);
+    if ((file.routing.channel !== "none") === reachable) {
+      app = row;
+      break;
+    }
+  }
+  if (!app) throw new Error(`no ${line} file in ${statuses.join("/")} with reachable=${reachable}`);
   const [applicant] = await t.database.db
     .select()
     .from(parties)
@@ -76,6 +91,19 @@ async function writeLetter(number: string) {
     readComposeInput({ letterType: "general", agentNote: "Please call us.", recipient }),
     "send",
   );
+}
+
+/** The decision letters written on the file (C-22: the decision is written to the person, with its reasons). */
+async function decisionLetters(applicationId: string) {
+  return t.database.db
+    .select()
+    .from(correspondence)
+    .where(
+      and(
+        eq(correspondence.applicationId, applicationId),
+        eq(correspondence.letterType, "reconsideration-decision"),
+      ),
+    );
 }
 
 async function statusOf(id: string) {
@@ -253,6 +281,18 @@ describe("reconsideration and reactivation (C-22..C-24)", () => {
     const shown = await decideur.get(page);
     expect(shown.body).toContain('id="decision-recorded"');
     expect(shown.body).toContain(escaped(granted.reasons));
+    // C-23: the decision letter went with the decision, through the routing rules; it gives the new date
+    // for the documents as its deadline (which the C-14 sweep follows), with the reasons as written.
+    const [letter, ...others] = await decisionLetters(app.id);
+    expect(others).toHaveLength(0);
+    expect(letter!.deadline).toBe(inDays(30));
+    expect(letter!.body).toContain(granted.reasons);
+    for (const lang of letter!.language === "bilingual" ? (["en", "fr"] as const) : [letter!.language]) {
+      expect(letter!.body).toContain(formatDate(lang, inDays(30)));
+      expect(letter!.body).toMatch(lang === "fr" ? /rouverte/ : /reopened/);
+    }
+    expect(letter!.createdBy).toBe(decision!.decidedBy);
+    expect(shown.body).toContain(`href="/agent/letters/${letter!.id}"`);
 
     const [ledger] = await t.database.db
       .select({ n: sql<number>`count(*)::int` })
@@ -320,6 +360,37 @@ describe("reconsideration and reactivation (C-22..C-24)", () => {
     );
     expect(res.status).toBe(303);
     expect(await statusOf(app.id)).toBe(before);
+    // The refusal is written to the person too, with no deadline: nothing is asked of them.
+    const [letter] = await decisionLetters(app.id);
+    expect(letter!.deadline).toBeNull();
+    expect(letter!.body).toMatch(letter!.language === "fr" ? /maintenue/ : /stands/);
+
+    // A file with no address for anyone: the decision cannot be written to anybody, so it is refused in
+    // words and nothing is recorded; the form keeps the reasons typed.
+    const unreachable = await fileWith("immigration", ["abandoned", "refused"], false);
+    const status = await statusOf(unreachable.app.id);
+    const noAddressPage = await recordRequest(unreachable.app.number, unreachable.applicantId);
+    const noAddress = await decideur.postForm(
+      `${noAddressPage}/decision`,
+      {
+        outcome: "refused",
+        reasons: "Kept as typed.",
+        agencyError: "",
+        agencyErrorDetails: "",
+        newDeadline: "",
+      },
+      { formPage: noAddressPage },
+    );
+    expect(noAddress.status).toBe(409);
+    expect(noAddress.body).toContain(escaped(en["error.NO_ADDRESS"]));
+    expect(noAddress.body).toContain("Kept as typed.");
+    expect(await statusOf(unreachable.app.id)).toBe(status);
+    expect(await decisionLetters(unreachable.app.id)).toHaveLength(0);
+    const decided = await t.database.db
+      .select()
+      .from(reconsiderationDecisions)
+      .where(eq(reconsiderationDecisions.requestId, noAddressPage.split("/").pop()!));
+    expect(decided).toHaveLength(0);
 
     const open = await fileWith("immigration", ["open"]);
     const agent = await t.clientAs("agent.mtl");
