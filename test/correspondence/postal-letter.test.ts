@@ -201,7 +201,7 @@ describe("renderPostalLetter: the letter's language (C-4, C-9)", () => {
     expect(text).toContain("Amélie Côté");
     expect(text).toContain("Numéro de dossier : E000123456");
     expect(text).toContain("2 mars 2026");
-    expect(text).toContain("Date limite : 1 avril 2026");
+    expect(text).toContain("Date limite : 1er avril 2026");
     expect(text).toContain("Courriel : cpc-montreal@agency.example");
     expect(text).toContain("Centre de traitement de Montréal");
   });
@@ -244,7 +244,7 @@ describe("renderPostalLetter: the letter's language (C-4, C-9)", () => {
       office_name: { en: "Montréal Processing Centre", fr: "Centre de traitement de Montréal" },
       office_mailbox: "cpc-montreal@agency.example",
       date: { en: "March 2, 2026", fr: "2 mars 2026" },
-      deadline: { en: "April 1, 2026", fr: "1 avril 2026" },
+      deadline: { en: "April 1, 2026", fr: "1er avril 2026" },
       documents_list: { en: "- Police certificate", fr: "- Certificat de police" },
       non_compliance_outcome: { en: "refused", fr: "refusée" },
     };
@@ -254,7 +254,7 @@ describe("renderPostalLetter: the letter's language (C-4, C-9)", () => {
     expect(text).toContain(englishFollowsNotice);
     expect(text).toContain(bilingualSeparator);
     expect(text).toContain("Bonjour Amina Diallo,");
-    expect(text).toContain("au plus tard le 1 avril 2026");
+    expect(text).toContain("au plus tard le 1er avril 2026");
     expect(text).toContain("- Certificat de police");
     expect(text).toContain("Dear Amina Diallo,");
     expect(text).toContain("no later than April 1, 2026");

@@ -262,7 +262,7 @@ describe("renderProofSummary: a printable summary a judge can read (B-1, B-4)", 
       "La lettre a été acceptée par le serveur de courriel relay.agency.example:587 le 2 mars 2026 à 10 h 30 HNE (America/Toronto) pour l’adresse amina@example.com.",
       "C’était la dernière adresse courriel fournie par le demandeur (source : Formulaire de demande;",
       "Destinataire : Amina Diallo (demandeur)",
-      "Date limite de réponse : 1 avril 2026",
+      "Date limite de réponse : 1er avril 2026",
       "Réponse du serveur, textuellement : « 250 2.0.0 Ok: queued as 4C1F2A9B »",
       "obligatoire : la connexion exigeait le chiffrement (STARTTLS)",
       "Utilisée pour cette", // a table cell: "lettre" is on its next line
