@@ -1,11 +1,10 @@
-import { and, eq } from "drizzle-orm";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applications } from "../src/db/schema/files.ts";
 import { demoShowcase } from "../src/demo/load.ts";
 import { en } from "../src/i18n/en.ts";
 import { instantToWallTime } from "../src/time-zones.ts";
 import { startTestApp, type TestApp } from "../test/support/app.ts";
+import { firstMontrealFile } from "../test/support/files.ts";
 import { dispatchDemoLetters } from "../test/support/sent-letters.ts";
 import { expectAccessible, launchBrowser, navigation, newContext, signIn, text } from "./support/browser.ts";
 
@@ -59,18 +58,7 @@ describe("transfers and reconsideration in a browser without JavaScript", () => 
   });
 
   it("C-22, C-23: a request recorded on a refused file, decided by the decision-maker with reasons", async () => {
-    const [file] = await app.database.db
-      .select()
-      .from(applications)
-      .where(
-        and(
-          eq(applications.officeCode, "MTL"),
-          eq(applications.lineOfBusiness, "immigration"),
-          eq(applications.status, "refused"),
-        ),
-      )
-      .orderBy(applications.number)
-      .limit(1);
+    const file = await firstMontrealFile(app.database.db, "immigration", "refused");
     const today = instantToWallTime(app.clock.now(), "America/Toronto").slice(0, 10);
     const later = new Date(`${today}T00:00:00Z`);
     later.setUTCDate(later.getUTCDate() + 30);

@@ -9,7 +9,7 @@ import type { BlobStore } from "../evidence/blob-store.ts";
 import { canReadFilesOf, canRecordOnFilesOf } from "../files/access.ts";
 import { filesNotReceiving } from "../files/flags.ts";
 import { isValidEmail } from "../files/forms.ts";
-import type { ApplicationId, Language, LineOfBusiness, PartyId } from "../files/model.ts";
+import type { ApplicationId, Language, PartyId } from "../files/model.ts";
 import { contactPointAt, type Routing } from "../files/rules.ts";
 import { type Deps, type FileView, openFile, type StaffContext } from "../files/service.ts";
 import { findApplicationById, loadFileParties } from "../files/store.ts";

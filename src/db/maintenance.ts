@@ -31,19 +31,24 @@ interface TableActivity {
   n_live_tup: number;
   n_dead_tup: number;
   n_mod_since_analyze: number;
+  never_analyzed: boolean;
+  never_vacuumed: boolean;
 }
 
 /** When this process last worked on each table: the server's counters lag by a second or so. */
 const lastDone = new WeakMap<Executor, Map<string, number>>();
 
 /**
- * Analyzes each growing table changed by a tenth since its last analysis (and at least 1,000 rows), and
- * vacuums each churning table with 10,000 dead rows or more, each at most once a minute. Where the server
- * counts nothing (PGlite), it does both every five minutes. Returns what it did.
+ * Analyzes each growing table never analyzed, or changed by a tenth since its last analysis (and at least
+ * 1,000 rows), and vacuums each churning table never vacuumed or with 10,000 dead rows or more, each at
+ * most once a minute. Where the server counts nothing (PGlite), it does both every five minutes. Returns
+ * what it did.
  */
 export async function keepPlannerStatistics(db: Executor): Promise<string[]> {
   const result = await db.execute(sql`
-    select relname, n_live_tup::int, n_dead_tup::int, n_mod_since_analyze::int
+    select relname, n_live_tup::int, n_dead_tup::int, n_mod_since_analyze::int,
+      coalesce(last_analyze, last_autoanalyze) is null as never_analyzed,
+      coalesce(last_vacuum, last_autovacuum) is null as never_vacuumed
     from pg_stat_user_tables where schemaname = 'public'`);
   const activity = new Map(
     ((result as unknown as { rows: TableActivity[] }).rows ?? []).map((r) => [r.relname, r]),
@@ -58,13 +63,18 @@ export async function keepPlannerStatistics(db: Executor): Promise<string[]> {
   for (const table of growing) {
     const a = activity.get(table);
     const changed = Number(a?.n_mod_since_analyze ?? 0);
-    if (!due(table) || (counted && changed < Math.max(1_000, Number(a?.n_live_tup ?? 0) / 10))) continue;
+    // The server's counters reach this view a moment after each transaction: whether a fresh table
+    // "counts" may differ from one call to the next, but a table never analyzed is always due.
+    const stale = !a || a.never_analyzed || changed >= Math.max(1_000, Number(a.n_live_tup) / 10);
+    if (!due(table) || (counted && !stale)) continue;
     await db.execute(sql.raw(`analyze "${table}"`));
     last.set(table, Date.now());
     done.push(`analyze ${table}`);
   }
   for (const table of churning) {
-    if (!due(table) || (counted && Number(activity.get(table)?.n_dead_tup ?? 0) < 10_000)) continue;
+    const a = activity.get(table);
+    const dirty = !a || a.never_vacuumed || Number(a.n_dead_tup) >= 10_000;
+    if (!due(table) || (counted && !dirty)) continue;
     await db.execute(sql.raw(`vacuum (analyze) "${table}"`));
     last.set(table, Date.now());
     done.push(`vacuum ${table}`);

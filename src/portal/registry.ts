@@ -24,7 +24,7 @@ import { readContacts, recordCounselContacts, sameContacts } from "./contacts.ts
 import type { CounselId } from "./model.ts";
 import { ACCESS_CODE_TTL_MS, hashAccessCode, mayUsePortal, newAccessCode, sameLockCode } from "./rules.ts";
 import type { PortalServices } from "./services.ts";
-import { holdAccountBindings } from "./sign-in.ts";
+import { holdAccountBindings, tellAccountChanged } from "./sign-in.ts";
 import { type CounselSummary, findCounsel, findCounselByMember } from "./store.ts";
 
 // The registry of counsel, kept by staff (P-1): who they are, their standing, how to reach them, which
@@ -308,15 +308,7 @@ export async function unlockAccount(
       subjectId: c.id,
       details: { lock: c.lock?.id ?? null },
     });
-    if (c.contacts && c.registeredAt) {
-      await deps.notices.queue(tx, {
-        kind: "account-changed",
-        to: c.contacts.email,
-        counselId: c.id,
-        at: now,
-        actor,
-      });
-    }
+    if (c.registeredAt) await tellAccountChanged(deps, tx, c, now, actor);
   });
 }
 
@@ -360,14 +352,6 @@ export async function resetAccount(
       subjectId: c.id,
       details: { account: accountId },
     });
-    if (c.contacts) {
-      await deps.notices.queue(tx, {
-        kind: "account-changed",
-        to: c.contacts.email,
-        counselId: c.id,
-        at: now,
-        actor,
-      });
-    }
+    await tellAccountChanged(deps, tx, c, now, actor);
   });
 }

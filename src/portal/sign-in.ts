@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { and, eq, lte, or, sql } from "drizzle-orm";
-import { type Actor, type PortalActor, recordAudit } from "../audit/record.ts";
+import { type Actor, type AnyActor, type PortalActor, recordAudit } from "../audit/record.ts";
 import type { Executor } from "../db/client.ts";
 import {
   accessCodes,
@@ -54,6 +54,18 @@ export async function holdAccountBindings(
 ): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`portal-account:${counselId}`}))`);
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`portal-identity:${subject}`}))`);
+}
+
+/** P-7: counsel are told at the address on record when their account changes (registered, unlocked, reset). */
+export async function tellAccountChanged(
+  deps: PortalServices,
+  tx: Executor,
+  c: CounselSummary,
+  at: Date,
+  actor: AnyActor,
+): Promise<void> {
+  if (!c.contacts) return;
+  await deps.notices.queue(tx, { kind: "account-changed", to: c.contacts.email, counselId: c.id, at, actor });
 }
 
 /** A lock shown to the person: the code to read to the help desk. */
@@ -179,15 +191,7 @@ export async function registerWithCode(
       subjectId: c.id,
       details: { accessCode: issued.id },
     });
-    if (c.contacts) {
-      await deps.notices.queue(tx, {
-        kind: "account-changed",
-        to: c.contacts.email,
-        counselId: c.id,
-        at: now,
-        actor,
-      });
-    }
+    await tellAccountChanged(deps, tx, c, now, actor);
   });
   return c.id;
 }

@@ -12,7 +12,6 @@ import { listLetters } from "../../src/correspondence/listing.ts";
 import { createLetter, openLetter, readComposeInput } from "../../src/correspondence/service.ts";
 import { ensureCorrespondenceDefaults, notesOfApplication } from "../../src/correspondence/store.ts";
 import { correspondence } from "../../src/db/schema/correspondence.ts";
-import { applications } from "../../src/db/schema/files.ts";
 import { demoShowcase, loadDemoData } from "../../src/demo/load.ts";
 import { openFile, type StaffContext } from "../../src/files/service.ts";
 import { createLogger } from "../../src/logger.ts";
@@ -21,6 +20,7 @@ import { outboundServices } from "../../src/mail/outbound.ts";
 import { decideRequest, recordRequest } from "../../src/reconsideration/service.ts";
 import { instantToWallTime } from "../../src/time-zones.ts";
 import { openTestDatabase, type TestDatabase } from "../support/database.ts";
+import { firstMontrealFile } from "../support/files.ts";
 
 // C-14 and C-15 over a real database: letters sent through the dispatcher, then time moves on.
 
@@ -170,18 +170,7 @@ describe("deadlines after sending", () => {
 
 describe("deadlines of a reopened file (C-23, C-14)", () => {
   it("C-23, C-14: the decision letter of a reopened file carries the new date; unanswered, the mandated note is written", async () => {
-    const [refused] = await database.db
-      .select({ number: applications.number, id: applications.id })
-      .from(applications)
-      .where(
-        and(
-          eq(applications.officeCode, "MTL"),
-          eq(applications.lineOfBusiness, "immigration"),
-          eq(applications.status, "refused"),
-        ),
-      )
-      .orderBy(applications.number)
-      .limit(1);
+    const refused = await firstMontrealFile(database.db, "immigration", "refused");
     const file = await openFile(services(), agent, refused!.number);
     const applicant = file.parties.applicant;
     const requestId = await recordRequest(services(), agent, refused!.number, {

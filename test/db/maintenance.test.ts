@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/db/client.ts";
 import { keepPlannerStatistics } from "../../src/db/maintenance.ts";
-import { openTestDatabase, type TestDatabase } from "../support/database.ts";
+import { openPostgresTestDatabase, openTestDatabase, type TestDatabase } from "../support/database.ts";
 
 // The worker keeps the planner's statistics itself (db/maintenance.ts): with autovacuum off, or on PGlite
 // which has none, a table of events that grew from nothing had no statistics, and every dispatcher pass
@@ -26,5 +27,27 @@ describe("keeping the planner's statistics", () => {
     const [row] = (result as unknown as { rows: { reltuples: number }[] }).rows;
     // -1 means "never analyzed" (PostgreSQL 14 and later); an analyzed empty table says 0.
     expect(Number(row?.reltuples)).toBe(0);
+  });
+
+  it("on PostgreSQL whose counters have caught up with the migrations, a table never analyzed is still analyzed once", async () => {
+    // Regression: with the counters showing the migrations' few rows, "fewer than 1,000 changes" skipped
+    // every fresh table, so whether it was analyzed depended on when the server's counters were flushed.
+    // A backend flushes its counters as it exits: closing the pool after migrating makes them current.
+    const serverUrl = process.env.DATABASE_URL?.trim() || "postgres://postgres@127.0.0.1:5432/test";
+    const throwaway = await openPostgresTestDatabase(serverUrl);
+    try {
+      await throwaway.migrate();
+      await throwaway.close();
+      const reopened = await openDatabase({ databaseUrl: throwaway.url, dataDir: "memory:" });
+      try {
+        const first = await keepPlannerStatistics(reopened.db);
+        expect(first).toContain("analyze correspondence_events");
+        expect(first).toContain("vacuum outbox");
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await throwaway.dispose();
+    }
   });
 });
