@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { type Actor, recordAudit } from "../audit/record.ts";
 import type { Executor } from "../db/client.ts";
 import { insertMany } from "../db/insert-many.ts";
+import { readTogether } from "../db/read-together.ts";
 import { correspondence, correspondenceAttachments, outbox } from "../db/schema/correspondence.ts";
 import { AppError, type ErrorCode, type FieldProblem } from "../errors.ts";
 import type { BlobStore } from "../evidence/blob-store.ts";
@@ -150,13 +151,14 @@ export async function prepareLetter(
 ) {
   const file = await openFile(deps, staff, number);
   if (!file.canRecord) throw new AppError("ROLE_NOT_ALLOWED");
-  if (!isLetterType(input.letterType)) {
-    const code = input.letterType ? "INVALID_CHOICE" : "REQUIRED";
+  const type = input.letterType;
+  if (!isLetterType(type)) {
+    const code = type ? "INVALID_CHOICE" : "REQUIRED";
     throw new AppError(code, [{ field: "letterType", code }]);
   }
-  const [periods, template] = await Promise.all([
-    listResponsePeriods(deps.db),
-    currentTemplate(deps.db, file.office.code, input.letterType),
+  const [periods, template] = await readTogether(deps.db, [
+    () => listResponsePeriods(deps.db),
+    () => currentTemplate(deps.db, file.office.code, type),
   ]);
   if (!template) throw new AppError("INTERNAL");
   const preview = composeLetter({ ...file, periods, template }, input, files, extras);

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type Actor, recordAudit } from "../audit/record.ts";
 import type { Clock } from "../clock.ts";
 import type { Executor } from "../db/client.ts";
+import { readTogether } from "../db/read-together.ts";
 import {
   applicationStatuses,
   contactSources,
@@ -108,10 +109,10 @@ export async function openFile(
     : undefined;
   if (!application || !canReadFilesOf(staff.postings, application.officeCode))
     throw new AppError("NOT_FOUND");
-  const [office, fileParties, notReceivingEmail] = await Promise.all([
-    findOffice(deps.db, application.officeCode),
-    loadFileParties(deps.db, application.id),
-    notReceivingFlag(deps.db, application.id),
+  const [office, fileParties, notReceivingEmail] = await readTogether(deps.db, [
+    () => findOffice(deps.db, application.officeCode),
+    () => loadFileParties(deps.db, application.id),
+    () => notReceivingFlag(deps.db, application.id),
   ]);
   if (!office || !fileParties) throw new AppError("NOT_FOUND");
   const now = deps.clock.now();
