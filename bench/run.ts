@@ -26,6 +26,7 @@ import type { StaffContext } from "../src/files/service.ts";
 import { createLogger } from "../src/logger.ts";
 import { outboundServices } from "../src/mail/outbound.ts";
 import { batchCommand, batchUsage } from "./batch.ts";
+import { batchStopCommand, batchStopUsage } from "./batch-stop.ts";
 import { ledgerCommand, ledgerUsage } from "./ledger.ts";
 
 // Benchmarks that print one JSON object on stdout (progress goes to stderr).
@@ -69,6 +70,8 @@ function log(message: string): void {
 async function main(argv: string[]): Promise<number> {
   // `ledger` has options of its own (bench/ledger.ts), so it is dispatched before `send`'s are parsed.
   if (argv[0] === "ledger") return ledgerCommand(argv.slice(1), { log, createThrowawayPostgres });
+  if (argv[0] === "batch-stop")
+    return batchStopCommand(argv.slice(1), { log, prepareBenchDatabase, createThrowawayPostgres });
   if (argv[0] === "batch")
     return batchCommand(argv.slice(1), {
       log,
@@ -103,6 +106,7 @@ async function main(argv: string[]): Promise<number> {
     );
     console.error(`       ${ledgerUsage.slice("Usage: ".length)}`);
     console.error(`       ${batchUsage.slice("Usage: ".length)}`);
+    console.error(`       ${batchStopUsage.slice("Usage: ".length)}`);
     return values.help ? 0 : 2;
   }
   const int = (name: string, v: string | undefined, min: number) => {

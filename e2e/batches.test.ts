@@ -115,6 +115,38 @@ describe("a batch in a browser without JavaScript (C-19, C-20)", () => {
   });
 });
 
+describe("stopping a batch in a browser without JavaScript (C-20)", () => {
+  it("C-20: an agent confirms and stops a batch; the page says who stopped it and what became of its letters", async () => {
+    const context = await newContext(browser, { javaScript: false });
+    try {
+      const page = await context.newPage();
+      await signIn(page, app.base, "agent.mtl");
+      const id = await createBatch(page, { checkAccessibility: false });
+      await generate();
+      await page.goto(`${app.base}/agent/batches/${id}`);
+      // Without the box ticked, the page says why, beside it.
+      await navigation(page, () =>
+        page.getByRole("button", { name: en["batches.stop"], exact: true }).click(),
+      );
+      await expect(text(page.locator(".error-summary, [role=alert]").first())).resolves.toContain(
+        en["error.BATCH_STOP_NOT_CONFIRMED"],
+      );
+      await expectAccessible(page);
+      await page.getByLabel(en["batches.stopConfirm"]).check();
+      await navigation(page, () =>
+        page.getByRole("button", { name: en["batches.stop"], exact: true }).click(),
+      );
+      await expect(text(page.locator("#batch-stopped"))).resolves.toContain("Camille Tremblay");
+      await expect(text(page.locator("#batch-status"))).resolves.toBe(en["batches.finished"]);
+      expect(await countOf(page, "pending")).toBe(0);
+      expect(await countOf(page, "failed")).toBeGreaterThan(0);
+      await expectAccessible(page);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe("a batch in a browser with JavaScript (C-20)", () => {
   it("C-20: the batch's page follows the sending live and says when it is finished, without a reload", async () => {
     const context = await newContext(browser, { javaScript: true });

@@ -112,6 +112,14 @@ export const errorCatalogue = {
   BATCH_OUTSIDE_WINDOW: 409,
   /** C-19: a file of the batch moved to another office before its letter was written. */
   BATCH_FILE_MOVED: 409,
+  /** C-20: staff stopped the batch before this file's letter was written or left. */
+  BATCH_STOPPED: 409,
+  /** C-20: stopping a batch needs its confirmation box ticked. */
+  BATCH_STOP_NOT_CONFIRMED: 400,
+  /** C-20: the batch was stopped already. */
+  BATCH_ALREADY_STOPPED: 409,
+  /** C-20: every letter of the batch has left (or failed): there is nothing to stop. */
+  BATCH_FINISHED: 409,
   /** P-1: counsel whose standing with their professional body is not good cannot be invited or sign in. */
   COUNSEL_NOT_IN_GOOD_STANDING: 409,
   /** P-1: the registry already has this member of this professional body. */

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, gt } from "drizzle-orm";
+import { and, eq, gt, inArray } from "drizzle-orm";
 import type { Executor } from "../db/client.ts";
 import { sessions } from "../db/schema/audit.ts";
 import { postings, staff } from "../db/schema/offices.ts";
@@ -63,4 +63,18 @@ export async function findSessionStaff(
 
 export async function closeSession(db: Executor, token: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
+}
+
+/** The names of these staff members, for pages that say who did what (unknown ids are left out). */
+export async function staffNames(
+  db: Executor,
+  ids: readonly (string | null)[],
+): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const rows = await db
+    .select({ id: staff.id, name: staff.name })
+    .from(staff)
+    .where(inArray(staff.id, wanted));
+  return new Map(rows.map((r) => [r.id, r.name]));
 }

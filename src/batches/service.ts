@@ -16,7 +16,7 @@ import {
   listResponsePeriods,
 } from "../correspondence/store.ts";
 import { insertMany } from "../db/insert-many.ts";
-import { batchResults } from "../db/schema/batches.ts";
+import { batchResults, batchStops } from "../db/schema/batches.ts";
 import { correspondence, letterTemplates } from "../db/schema/correspondence.ts";
 import { applications } from "../db/schema/files.ts";
 import { AppError, type FieldProblem } from "../errors.ts";
@@ -40,17 +40,22 @@ import {
   sendingWindowMs,
 } from "./rules.ts";
 import {
+  accountUnwrittenAsStopped,
   type BatchRow,
+  type BatchStop,
   batchesToGenerate,
   countMatching,
   countOutcomes,
   findBatch,
+  findBatchStop,
   generatedCount,
   insertBatch,
   listBatches,
   lockBatch,
   membersAfter,
   sampleMatching,
+  takeBackUnsent,
+  waitForBatch,
 } from "./store.ts";
 
 // C-19, C-20: a batch chooses files by criteria, writes one full letter to each through the same
@@ -364,7 +369,14 @@ export async function openBatch(deps: Deps, staff: StaffContext, id: string) {
   if (!batch || !canReadFilesOf(staff.postings, batch.officeCode as OfficeCode))
     throw new AppError("NOT_FOUND");
   const counts = await countOutcomes(deps.db, batch);
-  return { batch, counts, finished: isFinished(counts) };
+  const stop = await findBatchStop(deps.db, batch.id);
+  return {
+    batch,
+    counts,
+    finished: isFinished(counts),
+    stop,
+    mayStop: !stop && !isFinished(counts) && batchOffices(staff).includes(batch.officeCode as OfficeCode),
+  };
 }
 
 export async function batchesOf(deps: Deps, staff: StaffContext): Promise<BatchRow[]> {
@@ -372,4 +384,73 @@ export async function batchesOf(deps: Deps, staff: StaffContext): Promise<BatchR
     canReadFilesOf(staff.postings, o),
   );
   return listBatches(deps.db, offices);
+}
+
+/**
+ * C-20: staff stop a batch that should not go on (the wrong letter, the wrong files). In one transaction,
+ * after any chunk being written: the letters not yet sent are cancelled, each with its own event on the
+ * ledger, except those a dispatcher is handing to the mail server at this moment, which leave; the files
+ * not written to yet are accounted for as BATCH_STOPPED. The batch's account is then complete, and says
+ * of every file what became of it. Nothing already sent is touched.
+ */
+export async function stopBatch(
+  deps: Deps,
+  staff: StaffContext,
+  id: string,
+  form: Record<string, unknown>,
+): Promise<BatchStop> {
+  const batch = await findBatch(deps.db, id);
+  if (!batch || !canReadFilesOf(staff.postings, batch.officeCode as OfficeCode))
+    throw new AppError("NOT_FOUND");
+  if (!batchOffices(staff).includes(batch.officeCode as OfficeCode)) throw new AppError("ROLE_NOT_ALLOWED");
+  if (form.confirm !== "yes")
+    throw new AppError("BATCH_STOP_NOT_CONFIRMED", [{ field: "confirm", code: "BATCH_STOP_NOT_CONFIRMED" }]);
+  const now = deps.clock.now();
+  const actor: Actor = { kind: "staff", staffId: staff.staffId, ip: staff.ip };
+  return deps.db.transaction(async (tx) => {
+    await waitForBatch(tx, id);
+    if (await findBatchStop(tx, id)) throw new AppError("BATCH_ALREADY_STOPPED");
+    if (isFinished(await countOutcomes(tx, batch))) throw new AppError("BATCH_FINISHED");
+    const cancelled = await takeBackUnsent(tx, id, now);
+    await appendLetterEvents(
+      tx,
+      cancelled.map((letterId) => ({
+        letterId,
+        kind: "cancelled" as const,
+        at: now,
+        actor,
+        details: { reason: "BATCH_STOPPED", batch: id },
+      })),
+    );
+    const notWritten = await accountUnwrittenAsStopped(tx, id, now);
+    const [stop] = await tx
+      .insert(batchStops)
+      .values({
+        batchId: id,
+        stoppedAt: now,
+        stoppedBy: staff.staffId,
+        cancelled: cancelled.length,
+        notWritten,
+      })
+      .returning();
+    await recordAudits(tx, actor, [
+      ...cancelled.map((letterId) => ({
+        at: now,
+        action: "letter.cancelled",
+        subjectType: "correspondence",
+        subjectId: letterId,
+        officeCode: batch.officeCode,
+        details: { batch: id, reason: "BATCH_STOPPED" },
+      })),
+      {
+        at: now,
+        action: "batch.stopped",
+        subjectType: "batch",
+        subjectId: id,
+        officeCode: batch.officeCode,
+        details: { cancelled: cancelled.length, notWritten },
+      },
+    ]);
+    return stop!;
+  });
 }

@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { Executor } from "../db/client.ts";
 import { resultRows } from "../db/result-rows.ts";
-import { batches, batchMembers, batchResults } from "../db/schema/batches.ts";
-import { correspondence, correspondenceEvents } from "../db/schema/correspondence.ts";
+import { batches, batchMembers, batchResults, batchStops } from "../db/schema/batches.ts";
+import { correspondence, correspondenceEvents, outbox } from "../db/schema/correspondence.ts";
 import { applications, parties, representations } from "../db/schema/files.ts";
 import type { OfficeCode } from "../files/model.ts";
 import { wallTimeToInstant } from "../time-zones.ts";
@@ -233,4 +233,46 @@ export async function accountPage(db: Executor, batchId: string, afterSeq: numbe
       smtpReply: (r.smtp_reply as string | null) ?? null,
     }),
   );
+}
+
+export type BatchStop = typeof batchStops.$inferSelect;
+
+export async function findBatchStop(db: Executor, batchId: string): Promise<BatchStop | undefined> {
+  const [row] = await db.select().from(batchStops).where(eq(batchStops.batchId, batchId));
+  return row;
+}
+
+/** Locks the batch for the rest of the transaction, waiting for a chunk being written to finish. */
+export async function waitForBatch(tx: Executor, id: string): Promise<void> {
+  await tx.select({ id: batches.id }).from(batches).where(eq(batches.id, id)).for("update");
+}
+
+/**
+ * C-20, stopping a batch: takes its email letters off the outbox, except those a dispatcher holds now (in
+ * flight: they leave), and finds its letters for the post not yet mailed. Returns the letters this stops,
+ * all of them still "generated" (an outbox row or a postal letter with no outcome is nothing else).
+ */
+export async function takeBackUnsent(tx: Executor, batchId: string, now: Date): Promise<string[]> {
+  const emails = await tx.execute(sql`
+    delete from ${outbox} o using ${correspondence} c
+    where c.id = o.correspondence_id and c.batch_id = ${batchId}
+      and (o.leased_until is null or o.leased_until <= ${now})
+    returning o.correspondence_id as id`);
+  const post = await tx.execute(sql`
+    select c.id from ${correspondence} c
+    where c.batch_id = ${batchId} and c.channel = 'post'
+      and not exists (select 1 from ${correspondenceEvents} e where e.correspondence_id = c.id
+        and e.kind in ('sent', 'bounced', 'delivered-by-post', 'cancelled'))`);
+  return [...resultRows<{ id: string }>(emails), ...resultRows<{ id: string }>(post)].map((r) => r.id);
+}
+
+/** C-20: the members no letter was written to yet are accounted for as stopped, in one statement. */
+export async function accountUnwrittenAsStopped(tx: Executor, batchId: string, now: Date): Promise<number> {
+  const rows = await tx.execute(sql`
+    insert into ${batchResults} (batch_id, seq, correspondence_id, problem, at)
+    select m.batch_id, m.seq, null, 'BATCH_STOPPED', ${now} from ${batchMembers} m
+    where m.batch_id = ${batchId}
+      and m.seq > (select coalesce(max(r.seq), 0) from ${batchResults} r where r.batch_id = ${batchId})
+    returning seq`);
+  return resultRows<{ seq: number }>(rows).length;
 }

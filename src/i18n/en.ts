@@ -800,6 +800,13 @@ export const en = {
   "batches.batchTitle": "Batch of {date}",
   "batches.back": "All batches",
   "batches.createdNotice": "The batch is created. Its letters are being written, then sent.",
+  "batches.stopTitle": "Stop the batch",
+  "batches.stopIntro":
+    "If this batch should not go on (the wrong letter, the wrong files), stop it: the letters not yet sent are cancelled and the files not yet written to get no letter. Letters already sent, and those being handed to the mail server at this moment, are not affected. This cannot be undone.",
+  "batches.stopConfirm": "I understand that the letters not yet sent will be cancelled",
+  "batches.stop": "Stop the batch",
+  "batches.stoppedNotice":
+    "Stopped on {at} by {name}: {cancelled} letters cancelled before they left, {notWritten} files not written to. The account below says what became of every file.",
   "batches.createdAt": "Created",
   "batches.sendBy": "To leave by",
   "batches.sendByValue": "{date}, 24 hours after its creation (C-20)",
@@ -838,6 +845,12 @@ export const en = {
   "error.BATCH_OUTSIDE_WINDOW":
     "At the office’s sending rate these letters could not all leave within 24 hours. Narrow the criteria or split the batch.",
   "error.BATCH_FILE_MOVED": "The file moved to another office before its letter was written.",
+  "error.BATCH_STOPPED": "The batch was stopped before this letter left.",
+  "error.BATCH_STOP_NOT_CONFIRMED":
+    "Tick the box to confirm that the letters not yet sent will be cancelled.",
+  "error.BATCH_ALREADY_STOPPED": "This batch was already stopped.",
+  "error.BATCH_FINISHED":
+    "Every letter of this batch has already been dealt with: there is nothing left to stop.",
 
   // My Case (SPEC section 4): errors
   "error.COUNSEL_NOT_IN_GOOD_STANDING":

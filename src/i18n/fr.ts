@@ -817,6 +817,13 @@ export const fr: Record<MessageKey, string> = {
   "batches.change": "Modifier le lot",
   "batches.batchTitle": "Lot du {date}",
   "batches.back": "Tous les envois par lot",
+  "batches.stopTitle": "Arrêter le lot",
+  "batches.stopIntro":
+    "Si ce lot ne doit pas se poursuivre (mauvaise lettre, mauvais dossiers), arrêtez-le : les lettres pas encore envoyées sont annulées et les dossiers auxquels aucune lettre n’a encore été rédigée n’en reçoivent pas. Les lettres déjà envoyées, et celles en cours de remise au serveur de courriel, ne sont pas touchées. Cette action est irréversible.",
+  "batches.stopConfirm": "Je comprends que les lettres pas encore envoyées seront annulées",
+  "batches.stop": "Arrêter le lot",
+  "batches.stoppedNotice":
+    "Arrêté le {at} par {name} : {cancelled} lettres annulées avant leur départ, {notWritten} dossiers sans lettre. Le bilan ci-dessous indique ce qu’il est advenu de chaque dossier.",
   "batches.createdNotice": "Le lot est créé. Ses lettres sont en cours de rédaction, puis d’envoi.",
   "batches.createdAt": "Créé le",
   "batches.sendBy": "À envoyer au plus tard le",
@@ -858,6 +865,12 @@ export const fr: Record<MessageKey, string> = {
   "error.BATCH_OUTSIDE_WINDOW":
     "Au rythme d’envoi du bureau, ces lettres ne pourraient pas toutes partir en 24 heures. Restreignez les critères ou divisez le lot.",
   "error.BATCH_FILE_MOVED": "Le dossier a été transféré à un autre bureau avant que sa lettre soit rédigée.",
+  "error.BATCH_STOPPED": "Le lot a été arrêté avant que cette lettre parte.",
+  "error.BATCH_STOP_NOT_CONFIRMED":
+    "Cochez la case pour confirmer que les lettres pas encore envoyées seront annulées.",
+  "error.BATCH_ALREADY_STOPPED": "Ce lot a déjà été arrêté.",
+  "error.BATCH_FINISHED":
+    "Toutes les lettres de ce lot ont déjà été traitées : il n’y a plus rien à arrêter.",
 
   // My Case (SPEC section 4): errors
   "error.COUNSEL_NOT_IN_GOOD_STANDING":

@@ -8,12 +8,13 @@ import {
   generatePendingBatches,
   openBatch,
   previewBatch,
+  stopBatch,
 } from "../../src/batches/service.ts";
 import { accountPage } from "../../src/batches/store.ts";
 import { dispatchDue } from "../../src/correspondence/dispatcher.ts";
-import { letterEvents } from "../../src/correspondence/store.ts";
+import { letterEvents, stateOf } from "../../src/correspondence/store.ts";
 import { auditEvents } from "../../src/db/schema/audit.ts";
-import { batchMembers, batchResults } from "../../src/db/schema/batches.ts";
+import { batchMembers, batchResults, batchStops } from "../../src/db/schema/batches.ts";
 import { correspondence, outbox } from "../../src/db/schema/correspondence.ts";
 import { ledgerEntries } from "../../src/db/schema/evidence.ts";
 import { AppError } from "../../src/errors.ts";
@@ -219,5 +220,105 @@ describe("writing and sending a batch (C-19, C-20)", () => {
     await expect(
       desk.database.db.execute(sql`delete from batch_members where batch_id = ${batchId}`),
     ).rejects.toThrow();
+  });
+});
+
+describe("stopping a batch (C-20)", () => {
+  it("C-20: stopping cancels what has not left, leaves what is sent or in flight, and accounts for every file", async () => {
+    const db = desk.database.db;
+    const batchId = await createBatch(
+      desk.services(),
+      desk.agent,
+      generalForm({ lineOfBusiness: "citizenship" }),
+    );
+    const { batch } = await openBatch(desk.services(), desk.agent, batchId);
+    expect(batch.members).toBeGreaterThan(12);
+    // Twelve letters written, two of them sent; one held by a dispatcher at this moment (in flight).
+    expect(await generateBatchChunk(desk.services(), batchId, 12)).toBe(12);
+    const written = await db.select().from(correspondence).where(eq(correspondence.batchId, batchId));
+    const emails = written.filter((l) => l.channel === "email");
+    expect(emails.length).toBeGreaterThanOrEqual(4);
+    await dispatchDue(desk.dispatch, { batch: 2 });
+    const sent: string[] = [];
+    for (const l of emails)
+      if ((await letterEvents(db, l.id)).some((e) => e.kind === "sent")) sent.push(l.id);
+    expect(sent).toHaveLength(2);
+    const inFlight = emails.find((l) => !sent.includes(l.id))!;
+    await db
+      .update(outbox)
+      .set({ leasedUntil: new Date(desk.clock.now().getTime() + 60_000) })
+      .where(eq(outbox.correspondenceId, inFlight.id));
+
+    // Refused: unconfirmed, by an auditor, by another office (404, as the batch is theirs to not see).
+    const unconfirmed = await refusalOf(() => stopBatch(desk.services(), desk.agent, batchId, {}));
+    expect(unconfirmed.problems).toEqual([{ field: "confirm", code: "BATCH_STOP_NOT_CONFIRMED" }]);
+    const auditor = { ...(await findStaffBySubject(db, "auditeur"))!, ip: undefined };
+    expect(
+      (await refusalOf(() => stopBatch(desk.services(), auditor, batchId, { confirm: "yes" }))).code,
+    ).toBe("ROLE_NOT_ALLOWED");
+    const van = { ...(await findStaffBySubject(db, "agent.van"))!, ip: undefined };
+    expect((await refusalOf(() => stopBatch(desk.services(), van, batchId, { confirm: "yes" }))).code).toBe(
+      "NOT_FOUND",
+    );
+    expect(await db.select().from(batchStops).where(eq(batchStops.batchId, batchId))).toHaveLength(0);
+
+    const stop = await stopBatch(desk.services(), desk.agent, batchId, { confirm: "yes" });
+    expect(stop.cancelled).toBe(written.length - sent.length - 1);
+    expect(stop.notWritten).toBe(batch.members - 12);
+
+    // Sent letters stay sent; the one in flight stays in the outbox and leaves; the rest are cancelled.
+    for (const id of sent) expect(stateOf(await letterEvents(db, id))).toBe("sent");
+    const left = await db.execute(
+      sql`select o.correspondence_id from outbox o join correspondence c on c.id = o.correspondence_id where c.batch_id = ${batchId}`,
+    );
+    expect((left as unknown as { rows: { correspondence_id: string }[] }).rows).toEqual([
+      { correspondence_id: inFlight.id },
+    ]);
+    const cancelled = written.filter((l) => !sent.includes(l.id) && l.id !== inFlight.id);
+    for (const l of cancelled) {
+      const events = await letterEvents(db, l.id);
+      expect(stateOf(events)).toBe("cancelled");
+      expect(events.find((e) => e.kind === "cancelled")?.details).toMatchObject({ reason: "BATCH_STOPPED" });
+    }
+
+    // The account is complete at once: nothing waits to be written, and the generator has nothing to do.
+    const opened = await openBatch(desk.services(), desk.agent, batchId);
+    expect(opened.stop?.stoppedBy).toBe(desk.agent.staffId);
+    expect(opened.mayStop).toBe(false);
+    expect(opened.counts.waiting).toBe(0);
+    expect(opened.counts.pending).toBe(1);
+    expect(await generateBatchChunk(desk.services(), batchId, 500)).toBe(0);
+    const lines = await accountPage(db, batchId, 0, 10_000);
+    expect(lines).toHaveLength(batch.members);
+    expect(lines.filter((l) => l.problem === "BATCH_STOPPED")).toHaveLength(batch.members - 12);
+    expect(lines.filter((l) => l.cancelReason === "BATCH_STOPPED")).toHaveLength(cancelled.length);
+
+    // The letter in flight leaves; then the batch is finished, every file accounted for.
+    await db.update(outbox).set({ leasedUntil: null }).where(eq(outbox.correspondenceId, inFlight.id));
+    await desk.dispatchAll();
+    const finished = await openBatch(desk.services(), desk.agent, batchId);
+    expect(finished.finished).toBe(true);
+    expect(finished.counts.sent).toBe(3);
+
+    // Once is enough; the stop is audited and history.
+    expect(
+      (await refusalOf(() => stopBatch(desk.services(), desk.agent, batchId, { confirm: "yes" }))).code,
+    ).toBe("BATCH_ALREADY_STOPPED");
+    const audits = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.subjectId, batchId), eq(auditEvents.action, "batch.stopped")));
+    expect(audits).toHaveLength(1);
+    await expect(db.execute(sql`delete from batch_stops where batch_id = ${batchId}`)).rejects.toThrow();
+  });
+
+  it("C-20: a finished batch has nothing to stop", async () => {
+    const batchId = await createBatch(desk.services(), desk.agent, generalForm({ represented: "yes" }));
+    await generatePendingBatches(desk.services());
+    await desk.dispatchAll();
+    expect((await openBatch(desk.services(), desk.agent, batchId)).finished).toBe(true);
+    expect(
+      (await refusalOf(() => stopBatch(desk.services(), desk.agent, batchId, { confirm: "yes" }))).code,
+    ).toBe("BATCH_FINISHED");
   });
 });

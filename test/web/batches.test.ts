@@ -362,6 +362,41 @@ describe("a batch's page, its progress and its account (C-19, C-20)", () => {
     expect(await t.database.db.select().from(batches)).toHaveLength(before);
   });
 
+  it("C-20: an agent stops a batch from its page, after confirming; the page then says who stopped it and what it did", async () => {
+    const stopping = await createdBatch(generalForm({ lineOfBusiness: "citizenship" }));
+    await generatePendingBatches({ db: t.database.db, clock: t.clock });
+    const path = `/agent/batches/${stopping}`;
+    const page = await mtl.get(path);
+    expect(page.body).toContain(`action="${path}/stop"`);
+    expect(page.body).toContain(escaped(en["batches.stopIntro"]));
+
+    // An auditor has no form and may not stop it.
+    const auditor = await t.clientAs("auditeur");
+    expect((await auditor.get(path)).body).not.toContain(`action="${path}/stop"`);
+    expect((await auditor.postForm(`${path}/stop`, { confirm: "yes" }, { formPage: path })).status).toBe(403);
+
+    // Unconfirmed: refused beside the box, in French for a French session.
+    const francais = await t.clientAs("agent.mtl");
+    francais.cookies.set("lang", "fr");
+    const unconfirmed = await francais.postForm(`${path}/stop`, {}, { formPage: path });
+    expect(unconfirmed.status).toBe(400);
+    expect(unconfirmed.body).toContain(escaped(fr["error.BATCH_STOP_NOT_CONFIRMED"]));
+    expect(unconfirmed.body).toContain('href="#stop-confirm"');
+
+    const stopped = await mtl.postForm(`${path}/stop`, { confirm: "yes" }, { formPage: path });
+    expect(stopped.status).toBe(303);
+    expect(stopped.location).toBe(path);
+    const after = await mtl.get(path);
+    expect(after.body).toContain('id="batch-stopped"');
+    expect(after.body).toContain("Camille Tremblay");
+    expect(after.body).not.toContain(`action="${path}/stop"`);
+    expect(after.body).toContain(escaped(en["batches.finished"]));
+    expect(countOf(after.body, "pending") + countOf(after.body, "waiting")).toBe(0);
+    const again = await mtl.postForm(`${path}/stop`, { confirm: "yes" }, { formPage: path });
+    expect(again.status).toBe(409);
+    expect(again.body).toContain(escaped(en["error.BATCH_ALREADY_STOPPED"]));
+  });
+
   it("C-20: the progress script is served from our origin, as JavaScript the CSP allows", async () => {
     const res = await fetch(new URL("/static/batch-progress.js", t.base));
     expect(res.status).toBe(200);

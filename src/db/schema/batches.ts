@@ -81,6 +81,23 @@ export const batchResults = pgTable(
   ],
 );
 
+/**
+ * C-20: a batch stopped by staff before all its letters left. The letters not yet sent were cancelled
+ * (`cancelled` of them, each with its own event) and the files not yet written to were accounted for as
+ * BATCH_STOPPED, in the stop's transaction. At most one per batch; append-only (migration 0024).
+ */
+export const batchStops = pgTable("batch_stops", {
+  batchId: uuid("batch_id")
+    .primaryKey()
+    .references(() => batches.id),
+  stoppedAt: timestamp("stopped_at", { withTimezone: true }).notNull(),
+  stoppedBy: uuid("stopped_by")
+    .notNull()
+    .references(() => staff.id),
+  cancelled: integer("cancelled").notNull(),
+  notWritten: integer("not_written").notNull(),
+});
+
 export const rateScopes = ["office", "domain"] as const;
 
 /**

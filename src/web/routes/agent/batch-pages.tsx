@@ -448,6 +448,10 @@ export function BatchPage(props: {
   office: Office | undefined;
   /** The person has just created it (the redirect after "Create"). */
   created: boolean;
+  /** Names of the staff the page mentions (who stopped the batch). */
+  staffNames?: ReadonlyMap<string, string>;
+  /** The stop form, refused (its problems). */
+  state?: FormState | undefined;
 }) {
   const { ctx, opened, office } = props;
   const { t, lang } = ctx;
@@ -475,7 +479,20 @@ export function BatchPage(props: {
           <p>{t("batches.createdNotice")}</p>
         </div>
       ) : null}
+      {opened.stop ? (
+        <div class="notice notice-warning" role="status" id="batch-stopped">
+          <p>
+            {t("batches.stoppedNotice", {
+              at: formatInstant(lang, opened.stop.stoppedAt, zone),
+              name: props.staffNames?.get(opened.stop.stoppedBy) ?? t("counsel.staff"),
+              cancelled: formatCount(lang, opened.stop.cancelled),
+              notWritten: formatCount(lang, opened.stop.notWritten),
+            })}
+          </p>
+        </div>
+      ) : null}
       <BatchSummary ctx={ctx} batch={batch} office={office} zone={zone} />
+      {opened.mayStop ? <StopBatchForm ctx={ctx} batch={batch} state={props.state} /> : null}
       <section aria-labelledby="batch-account-heading">
         <h2 id="batch-account-heading">{t("batches.account")}</h2>
         <BatchAccount ctx={ctx} opened={opened} />
@@ -487,6 +504,38 @@ export function BatchPage(props: {
         </p>
       </section>
     </Layout>
+  );
+}
+
+/** C-20: stopping the batch; the box says, before anything is done, what cannot be undone. */
+function StopBatchForm(props: { ctx: PageContext; batch: BatchRow; state: FormState | undefined }) {
+  const { ctx, batch, state } = props;
+  const { t } = ctx;
+  const box = fieldId("stop", "confirm");
+  return (
+    <section aria-labelledby="batch-stop-heading">
+      <h2 id="batch-stop-heading">{t("batches.stopTitle")}</h2>
+      <ErrorSummary t={t} state={state} form="stop" />
+      <form method="post" action={`/agent/batches/${batch.id}/stop`} noValidate>
+        <CsrfField token={ctx.csrfToken} />
+        <p id="batch-stop-intro">{t("batches.stopIntro")}</p>
+        <div class="field">
+          <input
+            type="checkbox"
+            id={box}
+            name="confirm"
+            value="yes"
+            required
+            aria-describedby="batch-stop-intro"
+            aria-invalid={state?.form === "stop" ? "true" : undefined}
+          />{" "}
+          <label for={box}>{t("batches.stopConfirm")}</label>
+        </div>
+        <button type="submit" class="button-danger">
+          {t("batches.stop")}
+        </button>
+      </form>
+    </section>
   );
 }
 

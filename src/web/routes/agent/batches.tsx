@@ -1,8 +1,16 @@
 import { PassThrough, Readable } from "node:stream";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { recordAudit } from "../../../audit/record.ts";
+import { staffNames } from "../../../auth/store.ts";
 import { accountCsv } from "../../../batches/account.ts";
-import { batchesOf, batchOffices, createBatch, openBatch, previewBatch } from "../../../batches/service.ts";
+import {
+  batchesOf,
+  batchOffices,
+  createBatch,
+  openBatch,
+  previewBatch,
+  stopBatch,
+} from "../../../batches/service.ts";
 import { AppError, type FieldProblem } from "../../../errors.ts";
 import { officesFor, type StaffContext } from "../../../files/service.ts";
 import type { AppDeps } from "../../app.ts";
@@ -92,9 +100,14 @@ export function registerBatchRoutes(app: FastifyInstance, deps: AppDeps): void {
     return reply.redirect(`/agent/batches/${id}?created=1`, 303);
   });
 
-  app.get<IdParams & { Querystring: { created?: string } }>("/agent/batches/:id", async (req, reply) => {
+  async function batchPage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    opts: { created?: boolean; state?: FormState; status?: number } = {},
+  ) {
     const staff = requireStaff(req);
-    const opened = await openBatch(services, staff, req.params.id);
+    const opened = await openBatch(services, staff, id);
     const office = (await officesFor(services, staff)).find((o) => o.code === opened.batch.officeCode);
     return sendPage(
       reply,
@@ -102,9 +115,30 @@ export function registerBatchRoutes(app: FastifyInstance, deps: AppDeps): void {
         ctx: pageContext(req, reply, devTools, `/agent/batches/${opened.batch.id}`),
         opened,
         office,
-        created: req.query.created === "1",
+        created: opts.created === true,
+        staffNames: await staffNames(services.db, opened.stop ? [opened.stop.stoppedBy] : []),
+        state: opts.state,
       }),
+      opts.status ?? 200,
     );
+  }
+
+  app.get<IdParams & { Querystring: { created?: string } }>("/agent/batches/:id", (req, reply) =>
+    batchPage(req, reply, req.params.id, { created: req.query.created === "1" }),
+  );
+
+  // C-20: stop the batch; the page then says what the stop did. Unconfirmed, the page shows why.
+  app.post<IdParams>("/agent/batches/:id/stop", async (req, reply) => {
+    const staff = requireStaff(req);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      await stopBatch(services, staff, req.params.id, body);
+    } catch (e) {
+      if (!(e instanceof AppError) || e.problems.length === 0) throw e;
+      const state: FormState = { form: "stop", problems: e.problems, values: {} };
+      return batchPage(req, reply, req.params.id, { state, status: e.status });
+    }
+    return reply.redirect(`/agent/batches/${encodeURIComponent(req.params.id)}`, 303);
   });
 
   // No HEAD twin: Fastify would drain the stream of a HEAD request, keeping its timer alive to the end.

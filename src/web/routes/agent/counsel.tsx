@@ -1,8 +1,7 @@
-import { inArray } from "drizzle-orm";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { recordAudit } from "../../../audit/record.ts";
+import { staffNames } from "../../../auth/store.ts";
 import type { Executor } from "../../../db/client.ts";
-import { staff as staffTable } from "../../../db/schema/offices.ts";
 import { AppError, type ErrorCode } from "../../../errors.ts";
 import { readableOffices } from "../../../files/access.ts";
 import { openFile, type StaffContext } from "../../../files/service.ts";
@@ -84,16 +83,6 @@ function typedValues(body: unknown): Record<string, string> {
     if (k !== "_csrf" && typeof v === "string") values[k] = v;
   }
   return values;
-}
-
-async function staffNames(db: Executor, ids: readonly (string | null)[]): Promise<Map<string, string>> {
-  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
-  if (wanted.length === 0) return new Map();
-  const rows = await db
-    .select({ id: staffTable.id, name: staffTable.name })
-    .from(staffTable)
-    .where(inArray(staffTable.id, wanted));
-  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 /** A counsel of the registry with their histories; an unknown id is a 404. */
