@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, desc, eq, inArray, isNull, max, or } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, max, or } from "drizzle-orm";
 import { z } from "zod";
 import { type Actor, recordAudit } from "../audit/record.ts";
+import { staffNames } from "../auth/store.ts";
 import type { Executor } from "../db/client.ts";
 import { letterTemplates, responsePeriods } from "../db/schema/correspondence.ts";
-import { offices, staff as staffTable } from "../db/schema/offices.ts";
+import { offices } from "../db/schema/offices.ts";
 import { AppError, type ErrorCode, type FieldProblem } from "../errors.ts";
 import { canAdministerOffice, canReadFilesOf } from "../files/access.ts";
 import { FormCheck } from "../files/forms.ts";
@@ -62,16 +63,6 @@ export async function administeredOffices(deps: Deps, staff: StaffContext): Prom
   return (await listOffices(deps.db)).filter((o) =>
     canAdministerOffice(staff.postings, o.code as OfficeCode),
   );
-}
-
-async function staffNames(db: Executor, ids: readonly (string | null)[]): Promise<Map<string, string>> {
-  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
-  if (wanted.length === 0) return new Map();
-  const rows = await db
-    .select({ id: staffTable.id, name: staffTable.name })
-    .from(staffTable)
-    .where(inArray(staffTable.id, wanted));
-  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 // ---------------------------------------------------------------------------------------------------
