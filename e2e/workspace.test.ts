@@ -535,4 +535,27 @@ describe("staff workspace in a browser", () => {
     expect(new URL(page.url()).pathname).toMatch(/^\/dev\/oidc\/interaction\//);
     await expect(text(page.locator("h1"))).resolves.toBe(en["dev.signInTitle"]);
   });
+
+  it("office settings pass axe; the administrator sets the office's sending rate without JavaScript, in French (C-20)", async () => {
+    const page = await signedInPage("admin.mtl");
+    await page.goto(`${app.base}/agent/offices`);
+    await expectAccessible(page);
+    await navigation(page, () => page.getByRole("link", { name: en["admin.offices.periods"] }).click());
+    await expectAccessible(page);
+    await page.goto(`${app.base}/agent/offices`);
+    await navigation(page, () => page.getByRole("link", { name: en["admin.offices.sendingRate"] }).click());
+    await expectAccessible(page);
+    await navigation(page, () => page.getByRole("link", { name: en["layout.langToggle"] }).click());
+    await page.getByLabel(fr["admin.rate.newRate"]).fill("0");
+    await navigation(page, () => page.getByRole("button", { name: fr["admin.rate.save"] }).click());
+    await expect(text(page.locator(".error-summary"))).resolves.toContain(
+      fr["error.SENDING_RATE_OUT_OF_RANGE"],
+    );
+    await expectAccessible(page);
+    await page.getByLabel(fr["admin.rate.newRate"]).fill("2400");
+    await navigation(page, () => page.getByRole("button", { name: fr["admin.rate.save"] }).click());
+    await expect(text(page.getByRole("status"))).resolves.toBe(fr["admin.rate.saved"]);
+    await expect(text(page.locator("#rate-changes"))).resolves.toContain(staffName("admin.mtl"));
+    await expectAccessible(page);
+  });
 });

@@ -114,6 +114,8 @@ export const errorCatalogue = {
   BATCH_FILE_MOVED: 409,
   /** C-20: staff stopped the batch before this file's letter was written or left. */
   BATCH_STOPPED: 409,
+  /** C-20: an office's sending rate is a whole number of letters a minute, from 1 to 100,000. */
+  SENDING_RATE_OUT_OF_RANGE: 400,
   /** C-20: stopping a batch needs its confirmation box ticked. */
   BATCH_STOP_NOT_CONFIRMED: 400,
   /** C-20: the batch was stopped already. */

@@ -49,7 +49,7 @@ function actorOf(staff: StaffContext): Actor {
  * NOT_FOUND, as for a file (the office's existence is not confirmed to them); someone who can see them
  * in another role gets ROLE_NOT_ALLOWED.
  */
-async function openOfficeForAdmin(deps: Deps, staff: StaffContext, code: string): Promise<OfficeRow> {
+export async function openOfficeForAdmin(deps: Deps, staff: StaffContext, code: string): Promise<OfficeRow> {
   const officeCode = code.toUpperCase() as OfficeCode;
   if (!canReadFilesOf(staff.postings, officeCode)) throw new AppError("NOT_FOUND");
   if (!canAdministerOffice(staff.postings, officeCode)) throw new AppError("ROLE_NOT_ALLOWED");

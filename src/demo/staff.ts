@@ -98,8 +98,8 @@ export const demoStaff: readonly DemoStaffMember[] = [
     name: "Geneviève Côté",
     postings: [{ officeCode: "MTL", role: "office-admin" }],
     description: {
-      en: "Office administrator at Montréal: generic mailbox, templates and response periods of MTL.",
-      fr: "Administratrice du bureau de Montréal : boîte générique, modèles et délais de réponse de MTL.",
+      en: "Office administrator at Montréal: generic mailbox, templates, response periods and sending rate of MTL.",
+      fr: "Administratrice du bureau de Montréal : boîte générique, modèles, délais de réponse et cadence d’envoi de MTL.",
     },
   },
   {
@@ -107,8 +107,8 @@ export const demoStaff: readonly DemoStaffMember[] = [
     name: "Priya Raman",
     postings: [{ officeCode: "VAN", role: "office-admin" }],
     description: {
-      en: "Office administrator at Vancouver: generic mailbox, templates and response periods of VAN.",
-      fr: "Administratrice du bureau de Vancouver : boîte générique, modèles et délais de réponse de VAN.",
+      en: "Office administrator at Vancouver: generic mailbox, templates, response periods and sending rate of VAN.",
+      fr: "Administratrice du bureau de Vancouver : boîte générique, modèles, délais de réponse et cadence d’envoi de VAN.",
     },
   },
   {

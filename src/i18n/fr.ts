@@ -431,6 +431,31 @@ export const fr: Record<MessageKey, string> = {
   "admin.offices.none":
     "Vous n’administrez aucun bureau. Seul l’administrateur d’un bureau peut modifier les modèles de lettres et les délais de réponse : adressez-vous au vôtre si un changement est nécessaire.",
   "admin.offices.templates": "Modèles de lettres",
+  "admin.offices.sendingRate": "Cadence d’envoi",
+  "admin.rate.title": "Cadence d’envoi — {office}",
+  "admin.rate.intro":
+    "Le nombre de lettres par minute que ce bureau peut envoyer par courriel : ses lots comme les lettres de ses agents (les lettres des agents passent toujours en premier). Dans les 24 heures d’un lot, une cadence plus basse fait partir ses lettres plus tard; un lot qui ne pourrait pas partir en 24 heures à cette cadence est refusé à sa création.",
+  "admin.rate.inForce": "Cadence en vigueur",
+  "admin.rate.isDefault": "(la valeur par défaut de l’organisme)",
+  "admin.rate.agencyDefault": "Valeur par défaut de l’organisme",
+  "admin.rate.perMinute": "{count} lettres par minute",
+  "admin.rate.newRate": "Nouvelle cadence, en lettres par minute",
+  "admin.rate.newRateHint":
+    "Un nombre entier de 1 à {max}. Elle s’applique en quelques secondes à tous les processus d’envoi.",
+  "admin.rate.save": "Enregistrer la cadence",
+  "admin.rate.saved": "La cadence est enregistrée. Les lettres partent à cette cadence dès maintenant.",
+  "admin.rate.domainsTitle": "Limites par domaine de destination",
+  "admin.rate.domainsIntro":
+    "Quel que soit le bureau expéditeur, au plus ce nombre de lettres par minute part vers un même domaine de réception, afin que ses serveurs de courriel ne les refusent pas. Ces limites sont celles de l’organisme.",
+  "admin.rate.anyDomain": "Tout autre domaine",
+  "admin.rate.colDomain": "Domaine",
+  "admin.rate.colRate": "Limite",
+  "admin.rate.changesTitle": "Modifications",
+  "admin.rate.noChanges": "La cadence n’a pas encore été modifiée ici.",
+  "admin.rate.colWhen": "Quand",
+  "admin.rate.colBy": "Par",
+  "admin.rate.colFrom": "Avant",
+  "admin.rate.colTo": "Après",
   "admin.offices.periods": "Délais de réponse",
   "admin.offices.back": "Retour aux paramètres du bureau",
   "admin.source.office": "Ce bureau",
@@ -865,6 +890,7 @@ export const fr: Record<MessageKey, string> = {
   "error.BATCH_OUTSIDE_WINDOW":
     "Au rythme d’envoi du bureau, ces lettres ne pourraient pas toutes partir en 24 heures. Restreignez les critères ou divisez le lot.",
   "error.BATCH_FILE_MOVED": "Le dossier a été transféré à un autre bureau avant que sa lettre soit rédigée.",
+  "error.SENDING_RATE_OUT_OF_RANGE": "Entrez un nombre entier de lettres par minute, de 1 à 100 000.",
   "error.BATCH_STOPPED": "Le lot a été arrêté avant que cette lettre parte.",
   "error.BATCH_STOP_NOT_CONFIRMED":
     "Cochez la case pour confirmer que les lettres pas encore envoyées seront annulées.",

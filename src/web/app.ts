@@ -36,6 +36,7 @@ import { registerCounselRoutes } from "./routes/agent/counsel.tsx";
 import { registerAgentRoutes } from "./routes/agent/index.tsx";
 import { registerLedgerRoutes } from "./routes/agent/ledger.tsx";
 import { registerPostRoutes } from "./routes/agent/post.tsx";
+import { registerSendingRateRoutes } from "./routes/agent/sending-rate.tsx";
 import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerDevRoutes } from "./routes/dev/index.tsx";
 import { registerOpsRoutes } from "./routes/ops.ts";
@@ -223,6 +224,7 @@ export async function buildApp(
     logger: deps.logger,
   });
   registerAdministrationRoutes(app, deps);
+  registerSendingRateRoutes(app, deps);
   await registerCounselRoutes(app, { ...deps, portal });
   await registerPortalRoutes(app, { ...deps, portal, urls });
   if (config.devTools) await registerDevRoutes(app, { ...deps, urls });

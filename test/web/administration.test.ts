@@ -365,3 +365,59 @@ describe("office settings: response periods (C-6)", () => {
     expect(await recorded()).toEqual(before);
   });
 });
+
+describe("the office's sending rate (C-20)", () => {
+  it("C-20: the office admin sets the office's rate, refused in words out of range; each change is listed with who made it", async () => {
+    const admin = await t.clientAs("admin.mtl");
+    const path = "/agent/offices/MTL/sending-rate";
+    expect((await admin.get("/agent/offices")).body).toContain(`href="${path}"`);
+    const page = await admin.get(path);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain(escaped(en["admin.rate.isDefault"]));
+    expect(page.body).toContain('id="domain-rates"');
+    expect(page.body).toContain(escaped(en["admin.rate.noChanges"]));
+
+    for (const bad of ["0", "2.5", "lots", "100001", ""]) {
+      const refused = await admin.postForm(path, { perMinute: bad }, { formPage: path });
+      expect(refused.status, bad).toBe(400);
+      expect(refused.body).toContain(
+        bad === "" ? escaped(en["error.REQUIRED"]) : escaped(en["error.SENDING_RATE_OUT_OF_RANGE"]),
+      );
+      expect(refused.body).toMatch(/id="rate-perMinute"[^>]*aria-invalid="true"/);
+    }
+    const francais = await t.clientAs("admin.mtl");
+    francais.cookies.set("lang", "fr");
+    const refusé = await francais.postForm(path, { perMinute: "0" }, { formPage: path });
+    expect(refusé.body).toContain(escaped(fr["error.SENDING_RATE_OUT_OF_RANGE"]));
+
+    const saved = await admin.postForm(path, { perMinute: "1 200" }, { formPage: path });
+    expect(saved.status).toBe(303);
+    expect(saved.location).toBe(`${path}?saved=1`);
+    const after = await admin.get(saved.location!);
+    expect(after.body).toContain(escaped(en["admin.rate.saved"]));
+    expect(after.body).toContain("1,200 letters a minute");
+    expect(after.body).not.toContain(escaped(en["admin.rate.isDefault"]));
+    const changes = /<table id="rate-changes">([\s\S]*?)<\/table>/.exec(after.body)?.[1] ?? "";
+    expect(changes).toContain("Geneviève Côté");
+    expect(changes).toContain("30,000 letters a minute");
+    const [row] = await t.database.db
+      .execute(sql`select per_minute from send_rate_limits where scope = 'office' and key = 'MTL'`)
+      .then((r) => (r as unknown as { rows: { per_minute: number }[] }).rows);
+    expect(row?.per_minute).toBe(1200);
+    const audits = await t.database.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.action, "office.sending-rate-set"));
+    expect(audits.map((a) => a.details)).toEqual([{ from: 30000, to: 1200 }]);
+  });
+
+  it("C-20: an agent may not set the rate (403); another office's administrator does not find it (404)", async () => {
+    const path = "/agent/offices/MTL/sending-rate";
+    const agent = await t.clientAs("agent.mtl");
+    expect((await agent.get(path)).status).toBe(403);
+    expect((await agent.postForm(path, { perMinute: "5" }, { formPage: "/agent" })).status).toBe(403);
+    const vancouver = await t.clientAs("admin.van");
+    expect((await vancouver.get(path)).status).toBe(404);
+    expect((await vancouver.postForm(path, { perMinute: "5" }, { formPage: "/agent" })).status).toBe(404);
+  });
+});

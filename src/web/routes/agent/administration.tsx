@@ -32,6 +32,7 @@ import {
   submittedValue,
 } from "../../views/forms.tsx";
 import { Layout, type PageContext } from "../../views/layout.tsx";
+import { sendingRatePath } from "./sending-rate.tsx";
 
 // Office settings (SPEC section 1, "office admin manages ... templates, response periods"): the letter
 // templates of an office (C-9) and the response periods of its country (C-6). The rules, the access
@@ -82,6 +83,9 @@ function OfficesPage(props: { ctx: PageContext; offices: Office[] }) {
                 </li>
                 <li>
                   <a href={periodsPath(o.code)}>{t("admin.offices.periods")}</a>
+                </li>
+                <li>
+                  <a href={sendingRatePath(o.code)}>{t("admin.offices.sendingRate")}</a>
                 </li>
               </ul>
             </section>
