@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generatePendingBatches } from "../src/batches/service.ts";
 import { en } from "../src/i18n/en.ts";
@@ -115,15 +115,21 @@ describe("a batch in a browser without JavaScript (C-19, C-20)", () => {
   });
 });
 
+/** Signed in as agent.mtl: a batch created, its letters written by the worker, and its page open. */
+async function writtenBatchPage(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  await signIn(page, app.base, "agent.mtl");
+  const id = await createBatch(page, { checkAccessibility: false });
+  await generate();
+  await page.goto(`${app.base}/agent/batches/${id}`);
+  return page;
+}
+
 describe("stopping a batch in a browser without JavaScript (C-20)", () => {
   it("C-20: an agent confirms and stops a batch; the page says who stopped it and what became of its letters", async () => {
     const context = await newContext(browser, { javaScript: false });
     try {
-      const page = await context.newPage();
-      await signIn(page, app.base, "agent.mtl");
-      const id = await createBatch(page, { checkAccessibility: false });
-      await generate();
-      await page.goto(`${app.base}/agent/batches/${id}`);
+      const page = await writtenBatchPage(context);
       // Without the box ticked, the page says why, beside it.
       await navigation(page, () =>
         page.getByRole("button", { name: en["batches.stop"], exact: true }).click(),
@@ -151,11 +157,7 @@ describe("a batch in a browser with JavaScript (C-20)", () => {
   it("C-20: the batch's page follows the sending live and says when it is finished, without a reload", async () => {
     const context = await newContext(browser, { javaScript: true });
     try {
-      const page = await context.newPage();
-      await signIn(page, app.base, "agent.mtl");
-      const id = await createBatch(page, { checkAccessibility: false });
-      await generate();
-      await page.goto(`${app.base}/agent/batches/${id}`);
+      const page = await writtenBatchPage(context);
       expect(await countOf(page, "pending")).toBeGreaterThan(0);
       await expect(text(page.locator("#batch-status"))).resolves.toBe(en["batches.inProgress"]);
       // A reload would lose this mark: the update must happen in place.

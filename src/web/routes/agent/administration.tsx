@@ -23,16 +23,9 @@ import type { MessageKey } from "../../../i18n/en.ts";
 import { errorKey, formatInstant, type Lang, type Translate } from "../../../i18n/index.ts";
 import type { AppDeps } from "../../app.ts";
 import { pageContext, requireStaff, sendPage } from "../../context.ts";
-import {
-  CsrfField,
-  ErrorSummary,
-  Field,
-  type FormState,
-  SelectField,
-  submittedValue,
-} from "../../views/forms.tsx";
+import { CsrfField, Field, type FormState, SelectField, submittedValue } from "../../views/forms.tsx";
 import { Layout, type PageContext } from "../../views/layout.tsx";
-import { sendingRatePath } from "./sending-rate.tsx";
+import { OfficeSettingsPage, officePath, sendingRatePath } from "./office-settings.tsx";
 
 // Office settings (SPEC section 1, "office admin manages ... templates, response periods"): the letter
 // templates of an office (C-9) and the response periods of its country (C-6). The rules, the access
@@ -49,7 +42,6 @@ const sourceLabel = (t: Translate, source: TemplateSource) => t(`admin.source.${
 const officeName = (lang: Lang, office: Office) => (lang === "fr" ? office.nameFr : office.nameEn);
 const placeholder = (name: string) => `((${name}))`;
 
-const officePath = (code: string) => `/agent/offices/${encodeURIComponent(code)}`;
 const templatesPath = (code: string) => `${officePath(code)}/templates`;
 const templatePath = (code: string, type: string) => `${templatesPath(code)}/${encodeURIComponent(type)}`;
 const periodsPath = (code: string) => `${officePath(code)}/response-periods`;
@@ -101,11 +93,7 @@ function TemplatesPage(props: { ctx: PageContext; data: TemplatesData }) {
   const { t, lang } = ctx;
   const title = t("admin.templates.title", { office: officeName(lang, data.office) });
   return (
-    <Layout ctx={ctx} title={title}>
-      <p>
-        <a href="/agent/offices">{t("admin.offices.back")}</a>
-      </p>
-      <h1>{title}</h1>
+    <OfficeSettingsPage ctx={ctx} title={title}>
       <p>{t("admin.templates.intro")}</p>
       <table>
         <thead>
@@ -137,7 +125,7 @@ function TemplatesPage(props: { ctx: PageContext; data: TemplatesData }) {
           ))}
         </tbody>
       </table>
-    </Layout>
+    </OfficeSettingsPage>
   );
 }
 
@@ -377,17 +365,13 @@ function PeriodsPage(props: {
       : t("admin.periods.sourceAgency");
   const common = { t, form: periodForm, state };
   return (
-    <Layout ctx={ctx} title={title}>
-      <p>
-        <a href="/agent/offices">{t("admin.offices.back")}</a>
-      </p>
-      <h1>{title}</h1>
-      {props.recorded ? (
-        <div class="notice notice-success" role="status">
-          <p>{t("admin.periods.recorded")}</p>
-        </div>
-      ) : null}
-      <ErrorSummary t={t} state={state} form={periodForm} />
+    <OfficeSettingsPage
+      ctx={ctx}
+      title={title}
+      done={props.recorded ? t("admin.periods.recorded") : undefined}
+      state={state}
+      form={periodForm}
+    >
       <p>{t("admin.periods.intro")}</p>
       <p>
         {t("admin.periods.country", {
@@ -480,7 +464,7 @@ function PeriodsPage(props: {
         </Field>
         <button type="submit">{t("admin.periods.save")}</button>
       </form>
-    </Layout>
+    </OfficeSettingsPage>
   );
 }
 

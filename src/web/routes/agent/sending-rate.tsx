@@ -11,14 +11,14 @@ import type { Deps } from "../../../files/service.ts";
 import { formatInstant } from "../../../i18n/index.ts";
 import type { AppDeps } from "../../app.ts";
 import { pageContext, requireStaff, sendPage } from "../../context.ts";
-import { CsrfField, ErrorSummary, Field, type FormState, submittedValue } from "../../views/forms.tsx";
-import { Layout, type PageContext } from "../../views/layout.tsx";
+import { CsrfField, Field, type FormState, submittedValue } from "../../views/forms.tsx";
+import type { PageContext } from "../../views/layout.tsx";
+import { OfficeSettingsPage, sendingRatePath } from "./office-settings.tsx";
 
 // C-20 administered: an office's sending rate (letters a minute), set by its administrator, with the
 // agency's limits per destination domain beside it and the changes made so far.
 
 const rateForm = "rate";
-export const sendingRatePath = (code: string) => `/agent/offices/${encodeURIComponent(code)}/sending-rate`;
 
 function SendingRatePage(props: {
   ctx: PageContext;
@@ -35,17 +35,13 @@ function SendingRatePage(props: {
   const count = (n: number) => n.toLocaleString(lang === "fr" ? "fr-CA" : "en-CA");
   const rate = (n: number | null) => (n === null ? "—" : t("admin.rate.perMinute", { count: count(n) }));
   return (
-    <Layout ctx={ctx} title={title}>
-      <p>
-        <a href="/agent/offices">{t("admin.offices.back")}</a>
-      </p>
-      <h1>{title}</h1>
-      {props.saved ? (
-        <div class="notice notice-success" role="status">
-          <p>{t("admin.rate.saved")}</p>
-        </div>
-      ) : null}
-      <ErrorSummary t={t} state={state} form={rateForm} />
+    <OfficeSettingsPage
+      ctx={ctx}
+      title={title}
+      done={props.saved ? t("admin.rate.saved") : undefined}
+      state={state}
+      form={rateForm}
+    >
       <p>{t("admin.rate.intro")}</p>
       <dl class="summary" id="sending-rate">
         <dt>{t("admin.rate.inForce")}</dt>
@@ -125,7 +121,7 @@ function SendingRatePage(props: {
           </tbody>
         </table>
       )}
-    </Layout>
+    </OfficeSettingsPage>
   );
 }
 
