@@ -10,12 +10,13 @@ import type { MessageKey } from "../i18n/en.ts";
 import { errorKey, type Lang, translator } from "../i18n/index.ts";
 import { accountCsv } from "./account.ts";
 import { type BatchCounts, batchOutcomes, isFinished } from "./rules.ts";
-import { createBatch, generatePendingBatches } from "./service.ts";
+import { createBatch, generatePendingBatches, stopBatch } from "./service.ts";
 import { countOutcomes, findBatch } from "./store.ts";
 
 export const batchHelp = `Usage: liaison batch create --as SUBJECT --letter-type TYPE [criteria] [values] [--no-send] [--lang en|fr]
        liaison batch status <batch id> [--json]
        liaison batch account <batch id> [--out FILE.csv]
+       liaison batch stop <batch id> --as SUBJECT
 
   create   chooses the files (C-19), writes one letter to each, and sends them (C-20) with a progress
            bar on stderr until every letter is accounted for; prints the batch id on stdout. As the staff
@@ -28,7 +29,9 @@ export const batchHelp = `Usage: liaison batch create --as SUBJECT --letter-type
                      --documents-list TEXT --interview-time HH:MM --interview-place TEXT
                      --next-steps TEXT --agent-note TEXT
   status   the batch's account: how many letters are waiting, sent, returned, to the post, failed
-  account  the account as CSV, one line per file (stdout, or FILE.csv)`;
+  account  the account as CSV, one line per file (stdout, or FILE.csv)
+  stop     stops the batch as SUBJECT, as its page's "Stop the batch" does: the letters not yet sent are
+           cancelled, the files not written to yet get none; prints what it did`;
 
 /** The options of `liaison batch` (main.ts parses them with the others). */
 export const batchOptions = {
@@ -112,6 +115,7 @@ export async function batchCommand(
   try {
     if (sub === "create") return await create(deps, values, lang);
     const id = positionals[2];
+    if (sub === "stop" && id) return await stop(deps, id, values, lang);
     if ((sub === "status" || sub === "account") && id) {
       const batch = await findBatch(deps.db, id);
       if (!batch) throw new AppError("NOT_FOUND");
@@ -135,15 +139,32 @@ export async function batchCommand(
   return 2;
 }
 
-async function create(deps: BatchCliDeps, values: Values, lang: Lang): Promise<number> {
-  const t = translator(lang);
+/** The staff member of `--as`, or undefined once the person was told there is none. */
+async function staffOf(deps: BatchCliDeps, values: Values, lang: Lang): Promise<StaffContext | undefined> {
   const subject = str(values.as);
   const staff = subject ? await findStaffBySubject(deps.db, subject) : undefined;
-  if (!staff) {
-    deps.err.write(`--as: ${t("batchCli.unknownStaff")}\n`);
-    return 2;
-  }
-  const context: StaffContext = { ...staff, ip: undefined };
+  if (!staff) deps.err.write(`--as: ${translator(lang)("batchCli.unknownStaff")}\n`);
+  return staff && { ...staff, ip: undefined };
+}
+
+/** C-20: the page's "Stop the batch", for an operator (the command is the confirmation). */
+async function stop(deps: BatchCliDeps, id: string, values: Values, lang: Lang): Promise<number> {
+  const staff = await staffOf(deps, values, lang);
+  if (!staff) return 2;
+  const done = await stopBatch({ db: deps.db, clock: deps.clock }, staff, id, { confirm: "yes" });
+  deps.out(
+    translator(lang)("batchCli.stopped", {
+      cancelled: done.cancelled,
+      notWritten: done.notWritten,
+    }),
+  );
+  return 0;
+}
+
+async function create(deps: BatchCliDeps, values: Values, lang: Lang): Promise<number> {
+  const t = translator(lang);
+  const context = await staffOf(deps, values, lang);
+  if (!context) return 2;
   const services = { db: deps.db, clock: deps.clock };
   const id = await createBatch(services, context, formOf(values));
   deps.out(id);

@@ -861,6 +861,8 @@ export const en = {
   // batches:cli
   "batchCli.unknownStaff":
     "no staff member has this subject. Give the subject they sign in with (for example agent.mtl).",
+  "batchCli.stopped":
+    "Batch stopped: {cancelled} letters cancelled before they left, {notWritten} files not written to.",
   "batchCli.progress": "{done} of {total} accounted for, {sent} sent, {rate} a second",
   "batchCli.leftToWorker":
     "Some letters wait for a retry after a temporary failure: the worker will send them.",

@@ -880,6 +880,8 @@ export const fr: Record<MessageKey, string> = {
   // batches:cli
   "batchCli.unknownStaff":
     "aucun membre du personnel n’a cet identifiant. Donnez celui avec lequel la personne se connecte (par exemple agent.mtl).",
+  "batchCli.stopped":
+    "Lot arrêté : {cancelled} lettres annulées avant leur départ, {notWritten} dossiers sans lettre.",
   "batchCli.progress": "{done} sur {total} traitées, {sent} envoyées, {rate} par seconde",
   "batchCli.leftToWorker":
     "Des lettres attendent une nouvelle tentative après un échec temporaire : le service de traitement les enverra.",

@@ -103,4 +103,41 @@ describe("liaison batch (C-19, C-20)", () => {
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain(en["error.NOT_FOUND"]);
   }, 180_000);
+
+  it("C-20: stop, as a staff member: a batch not yet written gets no letter, and every file is accounted for; twice is refused", async () => {
+    const created = await run([
+      "batch",
+      "create",
+      "--as",
+      "agent.mtl",
+      "--office",
+      "MTL",
+      "--letter-type",
+      "general",
+      "--agent-note",
+      "Sent by mistake.",
+      "--no-send",
+    ]);
+    expect(created.status, created.stderr).toBe(0);
+    const batch = created.stdout.trim();
+    const nobody = await run(["batch", "stop", batch, "--as", "nobody"]);
+    expect(nobody.status).toBe(2);
+    expect(nobody.stderr).toContain(en["batchCli.unknownStaff"]);
+    const stopped = await run(["batch", "stop", batch, "--as", "agent.mtl", "--lang", "fr"]);
+    expect(stopped.status, stopped.stderr).toBe(0);
+    expect(stopped.stdout).toMatch(
+      /^Lot arrêté : 0 lettres annulées avant leur départ, \d+ dossiers sans lettre\.$/m,
+    );
+    const status = await run(["batch", "status", batch, "--json"]);
+    const s = JSON.parse(status.stdout) as {
+      members: number;
+      finished: boolean;
+      counts: Record<string, number>;
+    };
+    expect(s.finished).toBe(true);
+    expect(s.counts.failed).toBe(s.members);
+    const again = await run(["batch", "stop", batch, "--as", "agent.mtl"]);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain(en["error.BATCH_ALREADY_STOPPED"]);
+  }, 120_000);
 });
