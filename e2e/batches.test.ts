@@ -176,6 +176,8 @@ describe("a batch in a browser with JavaScript (C-20)", () => {
       const members = Number((await text(page.locator("[data-members]"))).replace(/\D/g, ""));
       await expect(text(page.locator("[data-accounted]"))).resolves.toBe(String(members));
       await expect(page.locator("#batch-progress").getAttribute("data-finished")).resolves.toBe("true");
+      // Nothing is left to stop: the stop form went with the last update.
+      expect(await page.getByRole("button", { name: en["batches.stop"], exact: true }).isHidden()).toBe(true);
     } finally {
       await context.close();
     }

@@ -54,7 +54,11 @@ describe("P-5 clamd INSTREAM scan of uploaded documents", () => {
   it("P-5: a document over clamd's StreamMaxLength could not be scanned", async () => {
     const scan = socketScanner().scan(largePdfLike(STREAM_MAX_BYTES + 1_000_000));
     await expect(scan).rejects.toBeInstanceOf(ScanUnavailableError);
-    await expect(scan).rejects.toThrow(/INSTREAM size limit exceeded\. ERROR/);
+    // clamd refuses, then closes at once: our next write may fail (EPIPE) before its reply is read, and
+    // the socket is gone with it. Either way the document is not called clean. (Flaky until it allowed both.)
+    await expect(scan).rejects.toThrow(
+      /INSTREAM size limit exceeded\. ERROR|could not be reached: write EPIPE/,
+    );
   });
 
   it("P-5: a socket path with nothing listening could not be scanned", async () => {

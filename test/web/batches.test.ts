@@ -453,13 +453,17 @@ describe("the progress script (C-20)", () => {
     }
     const script = readFileSync(new URL("../../src/web/static/batch-progress.js", import.meta.url), "utf8");
     const window = { EventSource: FakeEventSource };
+    const stopForm = { hidden: false };
     runInNewContext(script, {
       window,
       EventSource: FakeEventSource,
       Intl,
-      document: { querySelector: (s: string) => (s === "[data-batch-progress]" ? region : null) },
+      document: {
+        querySelector: (s: string) => (s === "[data-batch-progress]" ? region : null),
+        querySelectorAll: (s: string) => (s === "[data-while-running]" ? [stopForm] : []),
+      },
     });
-    return { elements, attributes, sources };
+    return { elements, attributes, sources, stopForm };
   }
 
   it("C-20: updates the counts, the bar and the status in place, in the page's words, and stops when finished", () => {
@@ -473,11 +477,14 @@ describe("the progress script (C-20)", () => {
     expect(page.elements.progress).toMatchObject({ max: 3, value: 1 });
     expect(page.elements["[data-status]"]!.textContent).toBe(en["batches.inProgress"]);
     expect(source!.closed).toBe(false);
+    expect(page.stopForm.hidden).toBe(false);
     source!.emit({ counts: { waiting: 0, pending: 0, sent: 3 }, finished: true, members: 3 });
     expect(page.elements['[data-count="sent"]']!.textContent).toBe("3");
     expect(page.elements["[data-status]"]!.textContent).toBe(fr["batches.finished"]);
     expect(page.attributes["data-finished"]).toBe("true");
     expect(source!.closed).toBe(true);
+    // Finished: nothing is left to stop, and the stop form goes.
+    expect(page.stopForm.hidden).toBe(true);
   });
 
   it("C-20: a finished batch's page opens no stream", () => {

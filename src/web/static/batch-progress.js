@@ -34,6 +34,8 @@
     if (progress.finished) {
       setText("[data-status]", region.getAttribute("data-finished-text") || "");
       region.setAttribute("data-finished", "true");
+      // Nothing is left to stop: the stop form goes, as it does from the page once reloaded.
+      for (const form of document.querySelectorAll("[data-while-running]")) form.hidden = true;
     }
   };
 

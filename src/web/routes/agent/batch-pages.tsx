@@ -513,7 +513,7 @@ function StopBatchForm(props: { ctx: PageContext; batch: BatchRow; state: FormSt
   const { t } = ctx;
   const box = fieldId("stop", "confirm");
   return (
-    <section aria-labelledby="batch-stop-heading">
+    <section aria-labelledby="batch-stop-heading" data-while-running>
       <h2 id="batch-stop-heading">{t("batches.stopTitle")}</h2>
       <ErrorSummary t={t} state={state} form="stop" />
       <form method="post" action={`/agent/batches/${batch.id}/stop`} noValidate>
