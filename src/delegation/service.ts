@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { type Actor, type PortalActor, recordAudit } from "../audit/record.ts";
 import type { Executor } from "../db/client.ts";
 import { type DelegationQuestion, delegationEvents, delegations } from "../db/schema/delegation.ts";
@@ -75,6 +75,23 @@ export async function delegatesOf(
     .where(eq(delegations.counselId, counselId))
     .orderBy(asc(delegations.invitedAt));
   return (await withStates(db, rows, now)).filter((d) => shownToCounsel(d.state));
+}
+
+/**
+ * D-1..D-6 for staff (the help desk a delegate calls): every delegation counsel ever made, newest first,
+ * the ended ones included, with its state now and its history.
+ */
+export async function delegationHistoryOf(
+  db: Executor,
+  counselId: CounselId,
+  now: Date,
+): Promise<DelegationWithState[]> {
+  const rows = await db
+    .select()
+    .from(delegations)
+    .where(eq(delegations.counselId, counselId))
+    .orderBy(desc(delegations.invitedAt));
+  return withStates(db, rows, now);
 }
 
 /** Every delegation this external identity registered, with its state now (D-5: several counsel). */

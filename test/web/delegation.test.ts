@@ -4,6 +4,8 @@ import { delegationEvents } from "../../src/db/schema/delegation.ts";
 import { portalInboxRemovals, portalNotifications, portalSubmissions } from "../../src/db/schema/portal.ts";
 import { DAY_MS } from "../../src/delegation/rules.ts";
 import { endDelegation } from "../../src/delegation/service.ts";
+import { en } from "../../src/i18n/en.ts";
+import { fr } from "../../src/i18n/fr.ts";
 import { sendDocumentToCounsel } from "../../src/portal/inbox.ts";
 import { startTestApp, type TestApp, type TestClient } from "../support/app.ts";
 import { pdfFile } from "../support/attachment-files.ts";
@@ -323,5 +325,31 @@ describe("every portal route as a blocked, expired, revoked and foreign delegate
       const counselOnly = r.url.startsWith("/portal/delegates/") && r.method === "POST";
       expect(counselOnly ? [403] : [404], `${r.method} ${r.url} gave ${res.status}`).toContain(res.status);
     }
+  });
+});
+
+describe("staff see counsel's delegates (D-1..D-6)", () => {
+  it("D-2, D-6: the counsel's page lists every delegate, ended ones included, with the state and the history; staff change nothing", async () => {
+    const c = await registeredCounsel(t, []);
+    const working = await delegateOf(t, c.id);
+    const ended = await delegateOf(t, c.id);
+    await endDelegation(t.portal, counselViewer(c.id), "127.0.0.1", ended.id);
+    const staff = await t.clientAs("soutien");
+    const page = await staff.get(`/agent/counsel/${c.id}`);
+    expect(page.status).toBe(200);
+    const table = /<table id="delegations">([\s\S]*?)<\/table>/.exec(page.body)?.[1] ?? "";
+    expect(table).toContain(working.email);
+    expect(table).toContain(ended.email);
+    expect(table).toContain("Active until");
+    expect(table).toContain(en["delegation.state.gone"]);
+    expect(table).toContain(en["counsel.delegationEvent.granted"]);
+    expect(table).toContain(en["counsel.delegationEvent.revoked"]);
+    // Read-only: renewing and ending are counsel's.
+    expect(table).not.toContain("<form");
+    const french = await t.clientAs("soutien");
+    french.cookies.set("lang", "fr");
+    expect((await french.get(`/agent/counsel/${c.id}`)).body).toContain(
+      fr["counsel.delegationEvent.revoked"],
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { portalLanguages, professionalBodies, standings } from "../../../db/schema/portal.ts";
+import type { DelegationWithState } from "../../../delegation/service.ts";
 import type { MessageKey } from "../../../i18n/en.ts";
 import { formatInstant, type Translate } from "../../../i18n/index.ts";
 import type { FormInQueue } from "../../../portal/forms.ts";
@@ -24,6 +25,7 @@ import {
   TextField,
 } from "../../views/forms.tsx";
 import { Layout, type PageContext } from "../../views/layout.tsx";
+import { StateText } from "../portal/delegation-pages.tsx";
 
 // The staff pages of My Case (SPEC P-1..P-3, P-8): the registry of counsel with the form to add one, a
 // counsel's page (standing, contacts, registration, access codes, locks, linked files, and the forms that
@@ -49,6 +51,8 @@ export interface OpenedCounsel {
   codes: Awaited<ReturnType<typeof accessCodesOf>>;
   locks: Awaited<ReturnType<typeof locksOf>>;
   accounts: Awaited<ReturnType<typeof accountHistory>>;
+  /** D-1..D-6: every delegation counsel made, ended ones included, newest first. */
+  delegations: DelegationWithState[];
   files: Awaited<ReturnType<typeof linkedFiles>>;
   staffNames: ReadonlyMap<string, string>;
   now: Date;
@@ -330,6 +334,7 @@ export function CounselPage(props: {
       ) : null}
 
       <AccessSection ctx={ctx} opened={opened} mayKeep={mayKeep} mayInvite={mayInvite} state={state} />
+      <DelegationsSection ctx={ctx} opened={opened} />
 
       <section aria-labelledby="standing-heading">
         <h2 id="standing-heading">{t("counsel.standingTitle")}</h2>
@@ -475,6 +480,58 @@ export function CounselPage(props: {
         ) : null}
       </section>
     </Layout>
+  );
+}
+
+/**
+ * D-1..D-6, for the help desk a delegate or counsel calls: who counsel brought in, where each delegation
+ * stands now, and its history. Read-only: delegations are counsel's to make, renew and end.
+ */
+function DelegationsSection(props: { ctx: PageContext; opened: OpenedCounsel }) {
+  const { ctx, opened } = props;
+  const { t, lang } = ctx;
+  const when = (d: Date) => formatInstant(lang, d, tribunalTimeZone);
+  return (
+    <section aria-labelledby="delegations-heading">
+      <h2 id="delegations-heading">{t("counsel.delegationsTitle")}</h2>
+      {opened.delegations.length === 0 ? (
+        <p>{t("counsel.delegationsNone")}</p>
+      ) : (
+        <table id="delegations">
+          <caption>{t("counsel.delegationsCaption")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("delegation.name")}</th>
+              <th scope="col">{t("delegation.stateCol")}</th>
+              <th scope="col">{t("counsel.delegationHistory")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {opened.delegations.map((d) => (
+              <tr key={d.id}>
+                <th scope="row">
+                  {d.name}
+                  <br />
+                  <small>{d.email}</small>
+                </th>
+                <td>
+                  <StateText ctx={ctx} d={d} />
+                </td>
+                <td>
+                  <ul class="compact">
+                    {d.events.map((e) => (
+                      <li key={`${e.kind}-${e.at.getTime()}`}>
+                        {t(`counsel.delegationEvent.${e.kind}` as MessageKey)} — {when(e.at)}
+                      </li>
+                    ))}
+                  </ul>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }
 

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { recordAudit } from "../../../audit/record.ts";
 import { staffNames } from "../../../auth/store.ts";
 import type { Executor } from "../../../db/client.ts";
+import { delegationHistoryOf } from "../../../delegation/service.ts";
 import { AppError, type ErrorCode } from "../../../errors.ts";
 import { readableOffices } from "../../../files/access.ts";
 import { openFile, type StaffContext } from "../../../files/service.ts";
@@ -89,13 +90,14 @@ function typedValues(body: unknown): Record<string, string> {
 async function openCounsel(db: Executor, id: string, now: Date): Promise<OpenedCounsel> {
   const counsel = await findCounsel(db, id);
   if (!counsel) throw new AppError("NOT_FOUND");
-  const [standings, contacts, codes, locks, accounts, files] = await Promise.all([
+  const [standings, contacts, codes, locks, accounts, files, delegations] = await Promise.all([
     standingHistory(db, counsel.id),
     contactHistory(db, counsel.id),
     accessCodesOf(db, counsel.id),
     locksOf(db, counsel.id),
     accountHistory(db, counsel.id),
     linkedFiles(db, counsel.id, now),
+    delegationHistoryOf(db, counsel.id, now),
   ]);
   const names = await staffNames(db, [
     ...standings.map((s) => s.recordedBy),
@@ -104,7 +106,7 @@ async function openCounsel(db: Executor, id: string, now: Date): Promise<OpenedC
     ...locks.map((l) => l.unlockedBy),
     ...accounts.map((a) => a.resetBy),
   ]);
-  return { counsel, standings, contacts, codes, locks, accounts, files, staffNames: names, now };
+  return { counsel, standings, contacts, codes, locks, accounts, files, delegations, staffNames: names, now };
 }
 
 /**
