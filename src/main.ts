@@ -201,6 +201,14 @@ async function main(argv: string[]): Promise<number> {
     await database.close();
     return 0;
   }
+  // Listened for before anything starts: a SIGTERM that arrives while the server is already answering
+  // but the worker is still starting (a supervisor, a test) used to kill the process outright, the
+  // embedded database with it. Now it waits for the start to finish, then stops cleanly.
+  const stopRequested = new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
   const stops: (() => Promise<void>)[] = [];
   if (command === "start" && config.devTools)
     await loadDemoData(database.db, clock, { applications: config.demoApplications });
@@ -238,11 +246,7 @@ async function main(argv: string[]): Promise<number> {
     });
     if (command === "worker") console.log(`Liaison worker running ${jobs.length} job(s).`);
   }
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
+  await stopRequested;
   for (const s of stops.reverse()) await s();
   await database.close();
   return 0;

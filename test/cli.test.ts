@@ -110,4 +110,24 @@ describe("liaison command", () => {
     expect(health).toEqual({ status: "ok", engine: "pglite" });
     expect(await stop(second.child)).toBe(0);
   }, 180_000);
+
+  // Regression: the signal handlers were installed after the worker started, so a SIGTERM right after the
+  // banner (the server answering, the worker still starting) killed the process: no exit code, and the
+  // embedded database closed by nobody. Flaky in CI's full run, where that window is widest.
+  it("a SIGTERM as soon as the banner is printed still stops cleanly, exit code 0", async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [bin, "start"], {
+      env: { ...process.env, DATABASE_URL: "", DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "warn" },
+    });
+    children.push(child);
+    await new Promise<void>((resolve, reject) => {
+      let out = "";
+      child.stdout.on("data", (d) => {
+        out += d;
+        if (out.includes(`http://127.0.0.1:${port}/agent`)) resolve();
+      });
+      child.once("exit", () => reject(new Error(`liaison start exited early: ${out}`)));
+    });
+    expect(await stop(child)).toBe(0);
+  }, 180_000);
 });
