@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, type SQL, sql } from "drizzle-orm";
 import { type Actor, type PortalActor, recordAudit } from "../audit/record.ts";
 import type { Executor } from "../db/client.ts";
 import { type DelegationQuestion, delegationEvents, delegations } from "../db/schema/delegation.ts";
@@ -63,18 +63,24 @@ async function withStates(db: Executor, rows: Delegation[], now: Date): Promise<
   });
 }
 
+/** The delegations matching `where`, in `order`, each with its history and its state at `now`. */
+async function delegationsWhere(db: Executor, where: SQL | undefined, order: SQL, now: Date) {
+  return withStates(db, await db.select().from(delegations).where(where).orderBy(order), now);
+}
+
 /** D-2: counsel's delegates as counsel's list shows them (the gone ones are not). */
 export async function delegatesOf(
   db: Executor,
   counselId: CounselId,
   now: Date,
 ): Promise<DelegationWithState[]> {
-  const rows = await db
-    .select()
-    .from(delegations)
-    .where(eq(delegations.counselId, counselId))
-    .orderBy(asc(delegations.invitedAt));
-  return (await withStates(db, rows, now)).filter((d) => shownToCounsel(d.state));
+  const all = await delegationsWhere(
+    db,
+    eq(delegations.counselId, counselId),
+    asc(delegations.invitedAt),
+    now,
+  );
+  return all.filter((d) => shownToCounsel(d.state));
 }
 
 /**
@@ -86,12 +92,7 @@ export async function delegationHistoryOf(
   counselId: CounselId,
   now: Date,
 ): Promise<DelegationWithState[]> {
-  const rows = await db
-    .select()
-    .from(delegations)
-    .where(eq(delegations.counselId, counselId))
-    .orderBy(desc(delegations.invitedAt));
-  return withStates(db, rows, now);
+  return delegationsWhere(db, eq(delegations.counselId, counselId), desc(delegations.invitedAt), now);
 }
 
 /** Every delegation this external identity registered, with its state now (D-5: several counsel). */
@@ -100,12 +101,7 @@ export async function delegationsOfIdentity(
   subject: string,
   now: Date,
 ): Promise<DelegationWithState[]> {
-  const rows = await db
-    .select()
-    .from(delegations)
-    .where(eq(delegations.subject, subject))
-    .orderBy(asc(delegations.registeredAt));
-  return withStates(db, rows, now);
+  return delegationsWhere(db, eq(delegations.subject, subject), asc(delegations.registeredAt), now);
 }
 
 export async function findDelegation(
