@@ -21,8 +21,9 @@ import { correspondence, letterTemplates } from "../db/schema/correspondence.ts"
 import { applications } from "../db/schema/files.ts";
 import { AppError, type FieldProblem } from "../errors.ts";
 import { canReadFilesOf, canRecordOnFilesOf } from "../files/access.ts";
+import { filesNotReceiving } from "../files/flags.ts";
 import type { ApplicationId, OfficeCode } from "../files/model.ts";
-import { routeCorrespondence } from "../files/rules.ts";
+import { contactPointAt, routeCorrespondence } from "../files/rules.ts";
 import type { Deps, StaffContext } from "../files/service.ts";
 import { findOffice, loadPartiesOfFiles } from "../files/store.ts";
 import { instantToWallTime } from "../time-zones.ts";
@@ -243,6 +244,7 @@ export async function generateBatchChunk(deps: Deps, batchId: string, size = 500
     const periods = await listResponsePeriods(tx);
     const apps = await tx.select().from(applications).where(inArrayOf(appIds));
     const partiesOf = await loadPartiesOfFiles(tx, appIds);
+    const flagged = await filesNotReceiving(tx, appIds);
     if (!office || !template) throw new Error("batch without its office or template");
     const appOf = new Map(apps.map((a) => [a.id, a]));
     const today = instantToWallTime(now, office.timeZone).slice(0, 10);
@@ -281,6 +283,16 @@ export async function generateBatchChunk(deps: Deps, batchId: string, size = 500
           },
           input,
         );
+        // B-7: a file whose party says our emails do not arrive gets the email and a paper copy; with
+        // nowhere to post the copy, this file fails alone rather than the whole chunk.
+        if (
+          preview.routing.channel === "email" &&
+          flagged.has(app.id) &&
+          !contactPointAt(parties.contactPoints, preview.routing.recipient.id, "postal", now)
+        ) {
+          results.push({ ...result, problem: "SECOND_CHANNEL_MISSING" });
+          continue;
+        }
         const row = letterRecord({
           id: randomUUID(),
           application: app,

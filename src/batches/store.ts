@@ -249,8 +249,9 @@ export async function waitForBatch(tx: Executor, id: string): Promise<void> {
 
 /**
  * C-20, stopping a batch: takes its email letters off the outbox, except those a dispatcher holds now (in
- * flight: they leave), and finds its letters for the post not yet mailed. Returns the letters this stops,
- * all of them still "generated" (an outbox row or a postal letter with no outcome is nothing else).
+ * flight: they leave), and finds its letters for the post not yet mailed, except the paper copy (B-7) of
+ * an email that left or is leaving: the copy goes with its email. Returns the letters this stops, all of
+ * them still "generated" (an outbox row or a postal letter with no outcome is nothing else).
  */
 export async function takeBackUnsent(tx: Executor, batchId: string, now: Date): Promise<string[]> {
   const emails = await tx.execute(sql`
@@ -262,7 +263,13 @@ export async function takeBackUnsent(tx: Executor, batchId: string, now: Date): 
     select c.id from ${correspondence} c
     where c.batch_id = ${batchId} and c.channel = 'post'
       and not exists (select 1 from ${correspondenceEvents} e where e.correspondence_id = c.id
-        and e.kind in ('sent', 'bounced', 'delivered-by-post', 'cancelled'))`);
+        and e.kind in ('sent', 'bounced', 'delivered-by-post', 'cancelled'))
+      and not exists (
+        select 1 from ${correspondenceEvents} g
+        where g.correspondence_id = c.id and g.kind = 'generated' and g.details ? 'copyOf'
+          and (exists (select 1 from ${outbox} o where o.correspondence_id = (g.details->>'copyOf')::uuid)
+            or exists (select 1 from ${correspondenceEvents} s
+              where s.correspondence_id = (g.details->>'copyOf')::uuid and s.kind in ('sent', 'bounced'))))`);
   return [...resultRows<{ id: string }>(emails), ...resultRows<{ id: string }>(post)].map((r) => r.id);
 }
 

@@ -18,7 +18,10 @@ import { batchMembers, batchResults, batchStops } from "../../src/db/schema/batc
 import { correspondence, outbox } from "../../src/db/schema/correspondence.ts";
 import { ledgerEntries } from "../../src/db/schema/evidence.ts";
 import { AppError } from "../../src/errors.ts";
+import { setNotReceivingFlag } from "../../src/files/flags.ts";
 import type { StaffContext } from "../../src/files/service.ts";
+import { recordContactPoint } from "../../src/files/service.ts";
+import { instantToWallTime } from "../../src/time-zones.ts";
 import { type LetterDesk, openLetterDesk } from "../support/letters.ts";
 
 let desk: LetterDesk;
@@ -320,5 +323,110 @@ describe("stopping a batch (C-20)", () => {
     expect(
       (await refusalOf(() => stopBatch(desk.services(), desk.agent, batchId, { confirm: "yes" }))).code,
     ).toBe("BATCH_FINISHED");
+  });
+});
+
+describe("a flagged file in a batch (B-7, C-19)", () => {
+  it("B-7: a file flagged 'not receiving email' with no postal address fails alone, SECOND_CHANNEL_MISSING; the rest are written", async () => {
+    const db = desk.database.db;
+    // An open Montréal file whose applicant gave no address at all: they give an email on a form, then
+    // call to say our emails never arrive (the flag). A paper copy has nowhere to go.
+    const found = await db.execute(sql`
+      select a.number, a.line_of_business, p.id as party,
+        to_char(a.received_at at time zone 'America/Toronto', 'YYYY-MM-DD') as day
+      from applications a join parties p on p.application_id = a.id and p.role = 'applicant'
+      where a.office_code = 'MTL' and a.status = 'open'
+        and not exists (select 1 from contact_points c where c.party_id = p.id)
+        and not exists (select 1 from representations r where r.application_id = a.id)
+      order by a.number limit 1`);
+    type Found = { number: string; line_of_business: string; party: string; day: string };
+    const file = (found as unknown as { rows: Found[] }).rows[0];
+    expect(file).toBeDefined();
+    await recordContactPoint(desk.services(), desk.agent, file!.number, {
+      partyId: file!.party,
+      kind: "email",
+      value: "no.paper@example.com",
+      source: "application-form",
+      providedAt: instantToWallTime(new Date(desk.clock.now().getTime() - 3_600_000), "America/Toronto"),
+    });
+    await setNotReceivingFlag(desk.services(), desk.agent, file!.number, {
+      reason: "Says our emails never arrive.",
+    });
+    const batchId = await createBatch(
+      desk.services(),
+      desk.agent,
+      generalForm({
+        lineOfBusiness: file!.line_of_business,
+        status: "open",
+        receivedFrom: file!.day,
+        receivedTo: file!.day,
+      }),
+    );
+    // The chunk is written (before: the copy's missing address threw, the whole chunk rolled back, and the
+    // generation job tried it again forever).
+    await generatePendingBatches(desk.services());
+    const { batch, counts } = await openBatch(desk.services(), desk.agent, batchId);
+    expect(counts.waiting).toBe(0);
+    const lines = await accountPage(db, batchId, 0, 10_000);
+    expect(lines).toHaveLength(batch.members);
+    expect(lines.find((l) => l.file === file!.number)?.problem).toBe("SECOND_CHANNEL_MISSING");
+  });
+});
+
+describe("stopping a batch with paper copies (B-7, C-20)", () => {
+  it("B-7, C-20: the paper copy of an email in flight goes with it; the copy of a cancelled email is cancelled too", async () => {
+    const db = desk.database.db;
+    // Two open Montréal files whose applicants gave an email on the form and a postal address, and who
+    // say our emails do not arrive (the flag): each letter goes by email with a paper copy.
+    const found = await db.execute(sql`
+      select a.number, a.id, a.line_of_business,
+        to_char(a.received_at at time zone 'America/Toronto', 'YYYY-MM-DD') as day
+      from applications a join parties p on p.application_id = a.id and p.role = 'applicant'
+      where a.office_code = 'MTL' and a.status = 'open' and a.line_of_business = 'immigration'
+        and exists (select 1 from contact_points c where c.party_id = p.id and c.kind = 'email'
+          and c.source = 'application-form')
+        and exists (select 1 from contact_points c where c.party_id = p.id and c.kind = 'postal')
+        and not exists (select 1 from representations r where r.application_id = a.id)
+      order by a.received_at, a.number limit 2`);
+    type Found = { number: string; id: string; line_of_business: string; day: string };
+    const pair = (found as unknown as { rows: Found[] }).rows;
+    expect(pair).toHaveLength(2);
+    for (const f of pair)
+      await setNotReceivingFlag(desk.services(), desk.agent, f.number, {
+        reason: "No email from us arrives.",
+      });
+    const batchId = await createBatch(
+      desk.services(),
+      desk.agent,
+      generalForm({
+        lineOfBusiness: "immigration",
+        status: "open",
+        receivedFrom: pair[0]!.day,
+        receivedTo: pair[1]!.day,
+      }),
+    );
+    await generatePendingBatches(desk.services());
+    const letters = await db.select().from(correspondence).where(eq(correspondence.batchId, batchId));
+    const emailOf = (f: Found) => letters.find((l) => l.applicationId === f.id && l.channel === "email")!;
+    const copyOf = (f: Found) => letters.find((l) => l.applicationId === f.id && l.channel === "post")!;
+    for (const f of pair) {
+      expect(emailOf(f)).toBeDefined();
+      expect(copyOf(f)).toBeDefined();
+    }
+    const [leaving, stopped] = pair as [Found, Found];
+    await db
+      .update(outbox)
+      .set({ leasedUntil: new Date(desk.clock.now().getTime() + 60_000) })
+      .where(eq(outbox.correspondenceId, emailOf(leaving).id));
+
+    await stopBatch(desk.services(), desk.agent, batchId, { confirm: "yes" });
+    expect(stateOf(await letterEvents(db, emailOf(leaving).id))).toBe("generated");
+    expect(stateOf(await letterEvents(db, copyOf(leaving).id))).toBe("generated");
+    expect(stateOf(await letterEvents(db, emailOf(stopped).id))).toBe("cancelled");
+    expect(stateOf(await letterEvents(db, copyOf(stopped).id))).toBe("cancelled");
+    await db
+      .update(outbox)
+      .set({ leasedUntil: null })
+      .where(eq(outbox.correspondenceId, emailOf(leaving).id));
   });
 });
