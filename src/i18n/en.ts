@@ -826,6 +826,10 @@ export const en = {
   "batches.back": "All batches",
   "batches.createdNotice": "The batch is created. Its letters are being written, then sent.",
   "batches.stopTitle": "Stop the batch",
+  "batches.stopLink": "Stop this batch…",
+  "batches.stopPageTitle": "Stop the batch of {date}",
+  "batches.backToBatch": "Back to the batch",
+  "batches.stopSoFar": "{waiting} of its {members} letters have not left yet.",
   "batches.stopIntro":
     "If this batch should not go on (the wrong letter, the wrong files), stop it: the letters not yet sent are cancelled and the files not yet written to get no letter. Letters already sent, and those being handed to the mail server at this moment, are not affected. This cannot be undone.",
   "batches.stopConfirm": "I understand that the letters not yet sent will be cancelled",

@@ -843,6 +843,10 @@ export const fr: Record<MessageKey, string> = {
   "batches.batchTitle": "Lot du {date}",
   "batches.back": "Tous les envois par lot",
   "batches.stopTitle": "Arrêter le lot",
+  "batches.stopLink": "Arrêter ce lot…",
+  "batches.stopPageTitle": "Arrêter le lot du {date}",
+  "batches.backToBatch": "Retour au lot",
+  "batches.stopSoFar": "{waiting} de ses {members} lettres ne sont pas encore parties.",
   "batches.stopIntro":
     "Si ce lot ne doit pas se poursuivre (mauvaise lettre, mauvais dossiers), arrêtez-le : les lettres pas encore envoyées sont annulées et les dossiers auxquels aucune lettre n’a encore été rédigée n’en reçoivent pas. Les lettres déjà envoyées, et celles en cours de remise au serveur de courriel, ne sont pas touchées. Cette action est irréversible.",
   "batches.stopConfirm": "Je comprends que les lettres pas encore envoyées seront annulées",

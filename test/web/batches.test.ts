@@ -362,35 +362,47 @@ describe("a batch's page, its progress and its account (C-19, C-20)", () => {
     expect(await t.database.db.select().from(batches)).toHaveLength(before);
   });
 
-  it("C-20: an agent stops a batch from its page, after confirming; the page then says who stopped it and what it did", async () => {
+  it("C-20: an agent stops a batch from a confirmation page of its own; the batch's page then says who stopped it and what it did", async () => {
     const stopping = await createdBatch(generalForm({ lineOfBusiness: "citizenship" }));
     await generatePendingBatches({ db: t.database.db, clock: t.clock });
     const path = `/agent/batches/${stopping}`;
     const page = await mtl.get(path);
-    expect(page.body).toContain(`action="${path}/stop"`);
-    expect(page.body).toContain(escaped(en["batches.stopIntro"]));
+    expect(page.body).toContain(`href="${path}/stop"`);
+    // The batch's page reloads itself without JavaScript: the form is on a page that does not.
+    expect(page.body).not.toContain(`action="${path}/stop"`);
+    const confirm = await mtl.get(`${path}/stop`);
+    expect(confirm.status).toBe(200);
+    expect(confirm.body).toContain(`action="${path}/stop"`);
+    expect(confirm.body).toContain(escaped(en["batches.stopIntro"]));
+    expect(confirm.body).not.toContain('http-equiv="refresh"');
 
-    // An auditor has no form and may not stop it.
+    // An auditor has no link, no page, and may not stop it.
     const auditor = await t.clientAs("auditeur");
-    expect((await auditor.get(path)).body).not.toContain(`action="${path}/stop"`);
+    expect((await auditor.get(path)).body).not.toContain(`href="${path}/stop"`);
+    expect((await auditor.get(`${path}/stop`)).status).toBe(403);
     expect((await auditor.postForm(`${path}/stop`, { confirm: "yes" }, { formPage: path })).status).toBe(403);
 
-    // Unconfirmed: refused beside the box, in French for a French session.
+    // Unconfirmed: refused beside the box, in French for a French session, on the confirmation page.
     const francais = await t.clientAs("agent.mtl");
     francais.cookies.set("lang", "fr");
-    const unconfirmed = await francais.postForm(`${path}/stop`, {}, { formPage: path });
+    const unconfirmed = await francais.postForm(`${path}/stop`, {}, { formPage: `${path}/stop` });
     expect(unconfirmed.status).toBe(400);
     expect(unconfirmed.body).toContain(escaped(fr["error.BATCH_STOP_NOT_CONFIRMED"]));
     expect(unconfirmed.body).toContain('href="#stop-confirm"');
+    expect(unconfirmed.body).toContain(`action="${path}/stop"`);
 
-    const stopped = await mtl.postForm(`${path}/stop`, { confirm: "yes" }, { formPage: path });
+    const stopped = await mtl.postForm(`${path}/stop`, { confirm: "yes" }, { formPage: `${path}/stop` });
     expect(stopped.status).toBe(303);
     expect(stopped.location).toBe(path);
     const after = await mtl.get(path);
     expect(after.body).toContain('id="batch-stopped"');
     expect(after.body).toContain("Camille Tremblay");
-    expect(after.body).not.toContain(`action="${path}/stop"`);
+    expect(after.body).not.toContain(`href="${path}/stop"`);
     expect(after.body).toContain(escaped(en["batches.finished"]));
+    // The confirmation page has nothing left to confirm: back to the batch.
+    const late = await mtl.get(`${path}/stop`);
+    expect(late.status).toBe(303);
+    expect(late.location).toBe(path);
     expect(countOf(after.body, "pending") + countOf(after.body, "waiting")).toBe(0);
     const again = await mtl.postForm(`${path}/stop`, { confirm: "yes" }, { formPage: path });
     expect(again.status).toBe(409);

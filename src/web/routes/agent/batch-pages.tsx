@@ -450,8 +450,6 @@ export function BatchPage(props: {
   created: boolean;
   /** Names of the staff the page mentions (who stopped the batch). */
   staffNames?: ReadonlyMap<string, string>;
-  /** The stop form, refused (its problems). */
-  state?: FormState | undefined;
 }) {
   const { ctx, opened, office } = props;
   const { t, lang } = ctx;
@@ -492,7 +490,16 @@ export function BatchPage(props: {
         </div>
       ) : null}
       <BatchSummary ctx={ctx} batch={batch} office={office} zone={zone} />
-      {opened.mayStop ? <StopBatchForm ctx={ctx} batch={batch} state={props.state} /> : null}
+      {opened.mayStop ? (
+        // The form is on a page of its own: this one reloads itself every 5 s without JavaScript, which
+        // would take a half-ticked box away from the person (and from a screen reader's user).
+        <section aria-labelledby="batch-stop-heading" data-while-running>
+          <h2 id="batch-stop-heading">{t("batches.stopTitle")}</h2>
+          <p>
+            <a href={`/agent/batches/${batch.id}/stop`}>{t("batches.stopLink")}</a>
+          </p>
+        </section>
+      ) : null}
       <section aria-labelledby="batch-account-heading">
         <h2 id="batch-account-heading">{t("batches.account")}</h2>
         <BatchAccount ctx={ctx} opened={opened} />
@@ -507,15 +514,36 @@ export function BatchPage(props: {
   );
 }
 
-/** C-20: stopping the batch; the box says, before anything is done, what cannot be undone. */
-function StopBatchForm(props: { ctx: PageContext; batch: BatchRow; state: FormState | undefined }) {
-  const { ctx, batch, state } = props;
-  const { t } = ctx;
+/**
+ * C-20: stopping the batch, on a page of its own that does not reload; the box says, before anything is
+ * done, what cannot be undone.
+ */
+export function StopBatchPage(props: {
+  ctx: PageContext;
+  opened: OpenedBatch;
+  office: Office | undefined;
+  state: FormState | undefined;
+}) {
+  const { ctx, opened, office, state } = props;
+  const { t, lang } = ctx;
+  const { batch, counts } = opened;
+  const zone = office?.timeZone ?? "America/Toronto";
+  const title = t("batches.stopPageTitle", { date: formatInstant(lang, batch.createdAt, zone) });
   const box = fieldId("stop", "confirm");
   return (
-    <section aria-labelledby="batch-stop-heading" data-while-running>
-      <h2 id="batch-stop-heading">{t("batches.stopTitle")}</h2>
+    <Layout ctx={ctx} title={title}>
+      <p>
+        <a href={`/agent/batches/${batch.id}`}>{t("batches.backToBatch")}</a>
+      </p>
+      <h1>{title}</h1>
       <ErrorSummary t={t} state={state} form="stop" />
+      <BatchSummary ctx={ctx} batch={batch} office={office} zone={zone} />
+      <p>
+        {t("batches.stopSoFar", {
+          waiting: formatCount(lang, counts.waiting + counts.pending),
+          members: formatCount(lang, batch.members),
+        })}
+      </p>
       <form method="post" action={`/agent/batches/${batch.id}/stop`} noValidate>
         <CsrfField token={ctx.csrfToken} />
         <p id="batch-stop-intro">{t("batches.stopIntro")}</p>
@@ -535,7 +563,7 @@ function StopBatchForm(props: { ctx: PageContext; batch: BatchRow; state: FormSt
           {t("batches.stop")}
         </button>
       </form>
-    </section>
+    </Layout>
   );
 }
 

@@ -12,6 +12,7 @@ import {
   stopBatch,
 } from "../../../batches/service.ts";
 import { AppError, type FieldProblem } from "../../../errors.ts";
+import type { OfficeCode } from "../../../files/model.ts";
 import { officesFor, type StaffContext } from "../../../files/service.ts";
 import type { AppDeps } from "../../app.ts";
 import { pageContext, requireStaff, sendPage } from "../../context.ts";
@@ -23,6 +24,7 @@ import {
   batchForm,
   batchFormFields,
   type OpenedBatch,
+  StopBatchPage,
 } from "./batch-pages.tsx";
 
 // /agent/batches (SPEC C-19, C-20): the list and the form of a new batch, its preview, its creation, and
@@ -100,34 +102,46 @@ export function registerBatchRoutes(app: FastifyInstance, deps: AppDeps): void {
     return reply.redirect(`/agent/batches/${id}?created=1`, 303);
   });
 
-  async function batchPage(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    id: string,
-    opts: { created?: boolean; state?: FormState; status?: number } = {},
-  ) {
+  /** The batch as this person may see it, with its office (for the time zone and the name). */
+  async function opening(req: FastifyRequest, id: string) {
     const staff = requireStaff(req);
     const opened = await openBatch(services, staff, id);
     const office = (await officesFor(services, staff)).find((o) => o.code === opened.batch.officeCode);
+    return { staff, opened, office };
+  }
+
+  app.get<IdParams & { Querystring: { created?: string } }>("/agent/batches/:id", async (req, reply) => {
+    const { opened, office } = await opening(req, req.params.id);
     return sendPage(
       reply,
       BatchPage({
         ctx: pageContext(req, reply, devTools, `/agent/batches/${opened.batch.id}`),
         opened,
         office,
-        created: opts.created === true,
+        created: req.query.created === "1",
         staffNames: await staffNames(services.db, opened.stop ? [opened.stop.stoppedBy] : []),
-        state: opts.state,
       }),
-      opts.status ?? 200,
     );
+  });
+
+  // C-20: stopping, confirmed on a page of its own; then the batch's page says what the stop did.
+  async function stopPage(
+    req: FastifyRequest<IdParams>,
+    reply: FastifyReply,
+    state?: FormState,
+    status = 200,
+  ) {
+    const { staff, opened, office } = await opening(req, req.params.id);
+    if (!batchOffices(staff).includes(opened.batch.officeCode as OfficeCode))
+      throw new AppError("ROLE_NOT_ALLOWED");
+    // Stopped or finished meanwhile: nothing to confirm; the batch's page says why.
+    if (!opened.mayStop) return reply.redirect(`/agent/batches/${encodeURIComponent(opened.batch.id)}`, 303);
+    const ctx = pageContext(req, reply, devTools, `/agent/batches/${opened.batch.id}/stop`);
+    return sendPage(reply, StopBatchPage({ ctx, opened, office, state }), status);
   }
 
-  app.get<IdParams & { Querystring: { created?: string } }>("/agent/batches/:id", (req, reply) =>
-    batchPage(req, reply, req.params.id, { created: req.query.created === "1" }),
-  );
+  app.get<IdParams>("/agent/batches/:id/stop", (req, reply) => stopPage(req, reply));
 
-  // C-20: stop the batch; the page then says what the stop did. Unconfirmed, the page shows why.
   app.post<IdParams>("/agent/batches/:id/stop", async (req, reply) => {
     const staff = requireStaff(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
@@ -135,8 +149,7 @@ export function registerBatchRoutes(app: FastifyInstance, deps: AppDeps): void {
       await stopBatch(services, staff, req.params.id, body);
     } catch (e) {
       if (!(e instanceof AppError) || e.problems.length === 0) throw e;
-      const state: FormState = { form: "stop", problems: e.problems, values: {} };
-      return batchPage(req, reply, req.params.id, { state, status: e.status });
+      return stopPage(req, reply, { form: "stop", problems: e.problems, values: {} }, e.status);
     }
     return reply.redirect(`/agent/batches/${encodeURIComponent(req.params.id)}`, 303);
   });
