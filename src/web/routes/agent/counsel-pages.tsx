@@ -1,3 +1,4 @@
+import type { ComponentChildren } from "preact";
 import { portalLanguages, professionalBodies, standings } from "../../../db/schema/portal.ts";
 import type { DelegationWithState } from "../../../delegation/service.ts";
 import type { MessageKey } from "../../../i18n/en.ts";
@@ -56,6 +57,32 @@ export interface OpenedCounsel {
   files: Awaited<ReturnType<typeof linkedFiles>>;
   staffNames: ReadonlyMap<string, string>;
   now: Date;
+}
+
+/** A form of the counsel page behind a disclosure, opened again when it comes back refused. */
+function DisclosedForm(props: {
+  ctx: PageContext;
+  state: FormState | undefined;
+  form: string;
+  summary: string;
+  intro?: string;
+  action: string;
+  submit: string;
+  children: ComponentChildren;
+}) {
+  const { ctx, state, form } = props;
+  return (
+    <details open={state?.form === form}>
+      <summary>{props.summary}</summary>
+      {props.intro ? <p>{props.intro}</p> : null}
+      <ErrorSummary t={ctx.t} state={state} form={form} />
+      <form method="post" action={props.action} noValidate>
+        <CsrfField token={ctx.csrfToken} />
+        {props.children}
+        <button type="submit">{props.submit}</button>
+      </form>
+    </details>
+  );
 }
 
 /** What the counsel page says after a form went through (the `?done=` of the redirect). */
@@ -358,24 +385,25 @@ export function CounselPage(props: {
           </tbody>
         </table>
         {mayKeep ? (
-          <details open={state?.form === counselForms.standing}>
-            <summary>{t("counsel.recordStanding")}</summary>
-            <ErrorSummary t={t} state={state} form={counselForms.standing} />
-            <form method="post" action={`${base}/standing`} noValidate>
-              <CsrfField token={ctx.csrfToken} />
-              <SelectField
-                t={t}
-                state={state}
-                required
-                form={counselForms.standing}
-                name="standing"
-                label={t("counsel.standing")}
-                hint={t("counsel.standingHint")}
-                options={standings.map((s) => ({ value: s, label: standingLabel(t, s) }))}
-              />
-              <button type="submit">{t("counsel.recordStandingSubmit")}</button>
-            </form>
-          </details>
+          <DisclosedForm
+            ctx={ctx}
+            state={state}
+            form={counselForms.standing}
+            summary={t("counsel.recordStanding")}
+            action={`${base}/standing`}
+            submit={t("counsel.recordStandingSubmit")}
+          >
+            <SelectField
+              t={t}
+              state={state}
+              required
+              form={counselForms.standing}
+              name="standing"
+              label={t("counsel.standing")}
+              hint={t("counsel.standingHint")}
+              options={standings.map((s) => ({ value: s, label: standingLabel(t, s) }))}
+            />
+          </DisclosedForm>
         ) : null}
       </section>
 
@@ -417,16 +445,17 @@ export function CounselPage(props: {
           </tbody>
         </table>
         {mayKeep ? (
-          <details open={state?.form === counselForms.contacts}>
-            <summary>{t("counsel.correctContacts")}</summary>
-            <p>{t("counsel.correctContactsIntro")}</p>
-            <ErrorSummary t={t} state={state} form={counselForms.contacts} />
-            <form method="post" action={`${base}/contacts`} noValidate>
-              <CsrfField token={ctx.csrfToken} />
-              <ContactFields ctx={ctx} state={state} form={counselForms.contacts} current={c.contacts} />
-              <button type="submit">{t("counsel.correctContactsSubmit")}</button>
-            </form>
-          </details>
+          <DisclosedForm
+            ctx={ctx}
+            state={state}
+            form={counselForms.contacts}
+            summary={t("counsel.correctContacts")}
+            intro={t("counsel.correctContactsIntro")}
+            action={`${base}/contacts`}
+            submit={t("counsel.correctContactsSubmit")}
+          >
+            <ContactFields ctx={ctx} state={state} form={counselForms.contacts} current={c.contacts} />
+          </DisclosedForm>
         ) : null}
       </section>
 
@@ -459,24 +488,25 @@ export function CounselPage(props: {
           </table>
         )}
         {mayKeep ? (
-          <details open={state?.form === counselForms.link}>
-            <summary>{t("counsel.linkFile")}</summary>
-            <p>{t("counsel.linkFileIntro")}</p>
-            <ErrorSummary t={t} state={state} form={counselForms.link} />
-            <form method="post" action={`${base}/files`} noValidate>
-              <CsrfField token={ctx.csrfToken} />
-              <TextField
-                t={t}
-                state={state}
-                required
-                form={counselForms.link}
-                name="fileNumber"
-                label={t("counsel.fileNumber")}
-                hint={t("counsel.fileNumberHint")}
-              />
-              <button type="submit">{t("counsel.linkFileSubmit")}</button>
-            </form>
-          </details>
+          <DisclosedForm
+            ctx={ctx}
+            state={state}
+            form={counselForms.link}
+            summary={t("counsel.linkFile")}
+            intro={t("counsel.linkFileIntro")}
+            action={`${base}/files`}
+            submit={t("counsel.linkFileSubmit")}
+          >
+            <TextField
+              t={t}
+              state={state}
+              required
+              form={counselForms.link}
+              name="fileNumber"
+              label={t("counsel.fileNumber")}
+              hint={t("counsel.fileNumberHint")}
+            />
+          </DisclosedForm>
         ) : null}
       </section>
     </Layout>
